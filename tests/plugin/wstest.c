@@ -1,0 +1,277 @@
+/* wsaudio — test helpers
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include "wstest.h"
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+void
+ws_test_iterate (void)
+{
+  GMainContext *ctx = g_main_context_ref_thread_default ();
+  GSource *tick;
+
+  /* Bounds the blocking iteration so that conditions changed by other
+   * threads (element state, counters) are re-checked within 10 ms. */
+  tick = g_timeout_source_new (10);
+  g_source_set_callback (tick, tick_cb, NULL, NULL);
+  g_source_attach (tick, ctx);
+  g_main_context_iteration (ctx, TRUE);
+  g_source_destroy (tick);
+  g_source_unref (tick);
+  g_main_context_unref (ctx);
+}
+
+typedef struct
+{
+  gboolean done;
+  SoupWebsocketConnection *conn;
+} Connect;
+
+static void
+connect_done (GObject * source, GAsyncResult * res, gpointer data)
+{
+  Connect *c = data;
+
+  c->conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), res,
+      NULL);
+  c->done = TRUE;
+}
+
+static gboolean
+accept_any_cert (SoupMessage * msg, GTlsCertificate * cert,
+    GTlsCertificateFlags errors, gpointer data)
+{
+  return TRUE;
+}
+
+static SoupWebsocketConnection *
+do_connect (const gchar * scheme, guint port, const gchar * path_query,
+    const gchar * const *headers, guint * status)
+{
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autofree gchar *uri = NULL;
+  Connect c = { FALSE, NULL };
+  guint i;
+
+  soup_session_remove_feature_by_type (session,
+      SOUP_TYPE_WEBSOCKET_EXTENSION_MANAGER);
+  uri = g_strdup_printf ("%s://127.0.0.1:%u%s", scheme, port,
+      path_query ? path_query : "/");
+  msg = soup_message_new (SOUP_METHOD_GET, uri);
+  g_assert_nonnull (msg);
+  for (i = 0; headers && headers[i] && headers[i + 1]; i += 2)
+    soup_message_headers_replace (soup_message_get_request_headers (msg),
+        headers[i], headers[i + 1]);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_cert),
+      NULL);
+  soup_session_websocket_connect_async (session, msg, NULL, NULL,
+      G_PRIORITY_DEFAULT, NULL, connect_done, &c);
+  if (!WS_WAIT_UNTIL (c.done, 10000))
+    g_error ("connecting to %s timed out", uri);
+  if (status)
+    *status = soup_message_get_status (msg);
+  return c.conn;
+}
+
+SoupWebsocketConnection *
+ws_test_connect (guint port, const gchar * path_query,
+    const gchar * const *headers, guint * status)
+{
+  return do_connect ("ws", port, path_query, headers, status);
+}
+
+SoupWebsocketConnection *
+ws_test_connect_tls (guint port, const gchar * path_query, guint * status)
+{
+  return do_connect ("wss", port, path_query, NULL, status);
+}
+
+static void
+message_cb (SoupWebsocketConnection * conn, gint type, GBytes * bytes,
+    gpointer data)
+{
+  WsTestSink *sink = data;
+
+  if (type != SOUP_WEBSOCKET_DATA_BINARY)
+    return;
+  g_ptr_array_add (sink->messages, g_bytes_ref (bytes));
+  sink->total += g_bytes_get_size (bytes);
+}
+
+static void
+closed_cb (SoupWebsocketConnection * conn, gpointer data)
+{
+  WsTestSink *sink = data;
+
+  sink->closed = TRUE;
+  sink->close_code = soup_websocket_connection_get_close_code (conn);
+}
+
+void
+ws_test_sink_attach (WsTestSink * sink, SoupWebsocketConnection * conn)
+{
+  sink->messages = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      g_bytes_unref);
+  sink->total = 0;
+  sink->closed = FALSE;
+  sink->close_code = 0;
+  g_signal_connect (conn, "message", G_CALLBACK (message_cb), sink);
+  g_signal_connect (conn, "closed", G_CALLBACK (closed_cb), sink);
+}
+
+void
+ws_test_sink_clear (WsTestSink * sink)
+{
+  g_clear_pointer (&sink->messages, g_ptr_array_unref);
+}
+
+static gint
+current_port (GstElement * element)
+{
+  gint port = 0;
+
+  g_object_get (element, "current-port", &port, NULL);
+  return port;
+}
+
+guint
+ws_test_port (GstElement * element)
+{
+  gint port = 0;
+
+  if (!WS_WAIT_UNTIL ((port = current_port (element)) > 0, 5000))
+    g_error ("%s never bound a port", GST_ELEMENT_NAME (element));
+  return port;
+}
+
+GSocketConnection *
+ws_test_raw_upgrade (guint port, gint rcvbuf)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GError) error = NULL;
+  GSocketConnection *conn;
+  GSocket *sock;
+  static const gchar request[] = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+      "Sec-WebSocket-Version: 13\r\n\r\n";
+  gchar response[4096];
+  gsize got = 0;
+
+  sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  if (rcvbuf > 0)
+    g_socket_set_option (sock, SOL_SOCKET, SO_RCVBUF, rcvbuf, NULL);
+  {
+    g_autoptr (GInetAddress) lo = g_inet_address_new_loopback
+        (G_SOCKET_FAMILY_IPV4);
+    g_autoptr (GSocketAddress) sa = g_inet_socket_address_new (lo, port);
+
+    g_socket_connect (sock, sa, NULL, &error);
+    g_assert_no_error (error);
+  }
+  conn = g_socket_connection_factory_create_connection (sock);
+  g_object_unref (sock);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM
+          (conn)), request, strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* Byte by byte so nothing after the headers is consumed. */
+  while (got < sizeof (response) - 1
+      && !(got >= 4 && memcmp (response + got - 4, "\r\n\r\n", 4) == 0)) {
+    gssize n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM
+            (conn)), response + got, 1, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (n, ==, 1);
+    got++;
+  }
+  response[got] = '\0';
+  g_assert_true (g_str_has_prefix (response, "HTTP/1.1 101"));
+  return conn;
+}
+
+static gboolean
+read_exact (GInputStream * in, guint8 * buf, gsize len)
+{
+  gsize done = 0;
+
+  return g_input_stream_read_all (in, buf, len, &done, NULL, NULL)
+      && done == len;
+}
+
+gushort
+ws_test_raw_read_close (GSocketConnection * conn)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  guint8 hdr[10], *payload;
+  guint64 len;
+  guint n, i;
+
+  for (;;) {
+    if (!read_exact (in, hdr, 2))
+      return 0;
+    len = hdr[1] & 0x7f;
+    n = len == 126 ? 2 : len == 127 ? 8 : 0;
+    if (n && !read_exact (in, hdr + 2, n))
+      return 0;
+    for (i = 0, len = n ? 0 : len; i < n; i++)
+      len = (len << 8) | hdr[2 + i];
+    payload = g_malloc (len + 1);
+    if (!read_exact (in, payload, len)) {
+      g_free (payload);
+      return 0;
+    }
+    if ((hdr[0] & 0x0f) == 0x8) {
+      gushort code = len >= 2 ? (payload[0] << 8 | payload[1]) : 1005;
+
+      g_free (payload);
+      return code;
+    }
+    g_free (payload);
+  }
+}
+
+gsize
+ws_test_rss_kib (void)
+{
+  g_autofree gchar *statm = NULL;
+  gulong size = 0, resident = 0;
+
+  if (g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL))
+    sscanf (statm, "%lu %lu", &size, &resident);
+  return resident * (sysconf (_SC_PAGESIZE) / 1024);
+}
+
+static guint
+count_dir (const gchar * path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  while (dir && g_dir_read_name (dir))
+    n++;
+  return n;
+}
+
+guint
+ws_test_count_fds (void)
+{
+  return count_dir ("/proc/self/fd");
+}
+
+guint
+ws_test_count_threads (void)
+{
+  return count_dir ("/proc/self/task");
+}

@@ -1,0 +1,72 @@
+/* wsaudio — test helpers: a libsoup WebSocket client driven from the test
+ * thread's main context, and condition waits with a timeout.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef __WS_TEST_H__
+#define __WS_TEST_H__
+
+#include <gst/gst.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* Iterates the thread-default main context until @cond holds or @timeout_ms
+ * pass; evaluates to the last value of @cond
+ * (evaluated once per round, so it may have side effects). Never sleeps blindly: each
+ * iteration blocks until an event or at most 10 ms. */
+#define WS_WAIT_UNTIL(cond, timeout_ms)                                     \
+  ({                                                                        \
+    gint64 _deadline = g_get_monotonic_time () + (timeout_ms) * 1000;       \
+    gboolean _ok;                                                           \
+    while (!(_ok = (cond)) && g_get_monotonic_time () < _deadline)          \
+      ws_test_iterate ();                                                   \
+    _ok;                                                                    \
+  })
+
+void ws_test_iterate (void);
+
+/* Connects to ws://127.0.0.1:@port@path_query (path_query like "/?rate=48000").
+ * @headers: NULL-terminated name, value pairs to add, or NULL.
+ * Returns the connection, or NULL with *status set to the HTTP status of the
+ * refusal (or 0 when the connection itself failed). */
+SoupWebsocketConnection *ws_test_connect (guint port, const gchar * path_query,
+    const gchar * const *headers, guint * status);
+
+/* The same over wss:// accepting any certificate. */
+SoupWebsocketConnection *ws_test_connect_tls (guint port,
+    const gchar * path_query, guint * status);
+
+/* Collects binary messages of a connection into a GByteArray / a list. */
+typedef struct
+{
+  GPtrArray *messages;          /* GBytes */
+  gsize total;
+  gboolean closed;
+  gushort close_code;
+} WsTestSink;
+
+void ws_test_sink_attach (WsTestSink * sink, SoupWebsocketConnection * conn);
+void ws_test_sink_clear (WsTestSink * sink);
+
+/* Element's current-port, waiting until it is bound. */
+guint ws_test_port (GstElement * element);
+
+/* A hand-made client for what libsoup will not do: completes the upgrade
+ * on a plain socket and returns it (blocking I/O), e.g. to never read or to
+ * send malformed frames. @rcvbuf > 0 shrinks its receive buffer first. */
+GSocketConnection *ws_test_raw_upgrade (guint port, gint rcvbuf);
+
+/* Reads from a raw connection until a close frame; returns its code, or 0
+ * on EOF without one. Skips data frames. */
+gushort ws_test_raw_read_close (GSocketConnection * conn);
+
+/* Resident memory of this process in KiB. */
+gsize ws_test_rss_kib (void);
+
+/* Open file descriptors and threads of this process. */
+guint ws_test_count_fds (void);
+guint ws_test_count_threads (void);
+
+G_END_DECLS
+
+#endif /* __WS_TEST_H__ */
