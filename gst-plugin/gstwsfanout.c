@@ -68,6 +68,9 @@ struct _GstWsFanout
   guint64 queued_bytes;
   GPtrArray *headers;
   guint64 bytes_sent;
+  /* Whether the stream has sync points at all: audio-only mpegtsmux output,
+   * for one, flags every buffer as a delta unit. */
+  gboolean has_sync_points;
 };
 
 typedef enum
@@ -482,6 +485,7 @@ gst_ws_fanout_set_headers (GstWsFanout * f, GPtrArray * headers)
   guint i;
 
   g_ptr_array_set_size (f->headers, 0);
+  f->has_sync_points = FALSE;
   for (i = 0; headers && i < headers->len; i++)
     g_ptr_array_add (f->headers,
         gst_ws_message_ref (g_ptr_array_index (headers, i)));
@@ -542,6 +546,7 @@ gst_ws_fanout_push (GstWsFanout * f, GstWsMessage * msg)
   msg->bytes_before = f->queued_bytes;
   f->queued_bytes += msg->size;
   g_ptr_array_add (f->ring, msg);
+  f->has_sync_points |= !msg->delta;
 
   for (l = f->clients.head; l; l = next) {
     Client *c = l->data;
@@ -549,9 +554,10 @@ gst_ws_fanout_push (GstWsFanout * f, GstWsMessage * msg)
     next = l->next;
     if (!client_check_lag (c, msg))
       continue;
-    /* A client starts at a buffer that can be decoded on its own. */
+    /* A client starts at a buffer that can be decoded on its own, where the
+     * stream has such buffers. */
     if (c->need_sync && c->seq == msg->seq) {
-      if (msg->delta)
+      if (msg->delta && f->has_sync_points)
         c->seq++;
       else
         c->need_sync = FALSE;

@@ -240,9 +240,11 @@ check_stuck_client (const gchar * policy)
       "memory grew from %" G_GSIZE_FORMAT " to %" G_GSIZE_FORMAT " KiB",
       rss_start, rss_peak);
   if (g_str_equal (policy, "disconnect")) {
+    gushort code;
+
     fail_unless (WS_WAIT_UNTIL (num_clients (&f) == 1, 5000));
     /* Whatever it had buffered, it ends with 1008 or a plain close. */
-    gushort code = ws_test_raw_read_close (stuck);
+    code = ws_test_raw_read_close (stuck);
     fail_unless (code == 1008 || code == 0, "close code %u", code);
   } else {
     fail_unless_equals_int (num_clients (&f), 2);
