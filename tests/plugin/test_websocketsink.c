@@ -453,6 +453,30 @@ GST_START_TEST (test_streamheader_and_sync_point)
 
 GST_END_TEST;
 
+/* Audio-only MPEG-TS flags every buffer as a delta unit: a client must not
+ * wait for a sync point that never comes. */
+GST_START_TEST (test_all_delta_stream_starts_at_once)
+{
+  Fixture f;
+  WsTestSink rx;
+  g_autoptr (SoupWebsocketConnection) conn = NULL;
+  GstBuffer *buf;
+  guint i;
+
+  fixture_setup (&f, NULL, GST_STATE_PLAYING);
+  conn = connect_client (&f, &rx, 1);
+  for (i = 0; i < 3; i++) {
+    buf = pattern_buffer (i, 188);
+    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DELTA_UNIT);
+    push (&f, buf);
+  }
+  fail_unless (WS_WAIT_UNTIL (rx.messages->len == 3, 5000));
+  ws_test_sink_clear (&rx);
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
 static gboolean
 bus_has_clients_message (GstBus * bus, guint count)
 {
@@ -597,6 +621,7 @@ websocketsink_suite (void)
   tcase_add_test (tc, test_tls);
   tcase_add_test (tc, test_operator_errors_name_port_and_file);
   tcase_add_test (tc, test_streamheader_and_sync_point);
+  tcase_add_test (tc, test_all_delta_stream_starts_at_once);
   tcase_add_test (tc, test_signals_bus_messages_and_going_away);
   tcase_add_test (tc, test_protocol_error_costs_one_client);
   tcase_add_test (tc, test_state_cycles_leak_nothing);
