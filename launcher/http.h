@@ -1,0 +1,25 @@
+/* wsaudio - the --http status server
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct _WsaHttp WsaHttp;
+
+/* Returns the current supervisors (borrowed). */
+typedef GPtrArray *(*WsaHttpSource) (gpointer user_data);
+
+gboolean wsa_http_parse_address (const gchar * text,
+    GInetSocketAddress ** address, GError ** error);
+
+WsaHttp *wsa_http_new (const gchar * address, WsaHttpSource source,
+    gpointer user_data, GError ** error);
+void wsa_http_free (WsaHttp * self);
+gchar *wsa_http_describe (WsaHttp * self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsaHttp, wsa_http_free)
+
+G_END_DECLS

@@ -1,0 +1,172 @@
+/* wsaudio - /healthz and /metrics documents
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Both are rendered from the supervisors' current state in the main context;
+ * the WebSocket elements' counters are read from their properties.
+ *
+ * /healthz: {"status":"ok"|"failing","pipelines":[{"name":..,"file":..,
+ *   "state":..,"restarts":N,"clients":N|null,"reason":..}, ...]}
+ * /metrics: Prometheus text format 0.0.4, see PIPELINE-FILES.md.
+ */
+#include "report.h"
+
+#include "ws-elements.h"
+
+static void
+json_string (GString * out, const gchar * value)
+{
+  const gchar *p;
+
+  if (value == NULL) {
+    g_string_append (out, "null");
+    return;
+  }
+  g_string_append_c (out, '"');
+  for (p = value; *p; p++) {
+    if (*p == '"' || *p == '\\')
+      g_string_append_printf (out, "\\%c", *p);
+    else if ((guchar) * p < 0x20)
+      g_string_append_printf (out, "\\u%04x", (guchar) * p);
+    else
+      g_string_append_c (out, *p);
+  }
+  g_string_append_c (out, '"');
+}
+
+static void
+json_pipeline (GString * out, WsaSupervisor * sup)
+{
+  gint clients = wsa_supervisor_get_clients (sup);
+
+  g_string_append (out, "{\"name\":");
+  json_string (out, wsa_supervisor_get_name (sup));
+  g_string_append (out, ",\"file\":");
+  json_string (out, wsa_supervisor_get_config (sup)->path);
+  g_string_append (out, ",\"state\":");
+  json_string (out, wsa_state_to_string (wsa_supervisor_get_state (sup)));
+  g_string_append_printf (out, ",\"restarts\":%u,\"clients\":",
+      wsa_supervisor_get_restarts (sup));
+  if (clients < 0)
+    g_string_append (out, "null");
+  else
+    g_string_append_printf (out, "%d", clients);
+  g_string_append (out, ",\"reason\":");
+  json_string (out, wsa_supervisor_get_reason (sup));
+  g_string_append_c (out, '}');
+}
+
+gchar *
+wsa_report_health (GPtrArray * supervisors, gboolean * healthy)
+{
+  GString *out = g_string_new (NULL);
+  guint i;
+
+  *healthy = TRUE;
+  for (i = 0; i < supervisors->len; i++)
+    if (wsa_state_is_failing (wsa_supervisor_get_state
+            (g_ptr_array_index (supervisors, i))))
+      *healthy = FALSE;
+  g_string_append_printf (out, "{\"status\":\"%s\",\"pipelines\":[",
+      *healthy ? "ok" : "failing");
+  for (i = 0; i < supervisors->len; i++) {
+    if (i > 0)
+      g_string_append_c (out, ',');
+    json_pipeline (out, g_ptr_array_index (supervisors, i));
+  }
+  g_string_append (out, "]}\n");
+  return g_string_free (out, FALSE);
+}
+
+static void
+metric_header (GString * out, const gchar * name, const gchar * type,
+    const gchar * help)
+{
+  g_string_append_printf (out, "# HELP %s %s\n# TYPE %s %s\n", name, help,
+      name, type);
+}
+
+static void
+metrics_states (GString * out, GPtrArray * supervisors)
+{
+  guint i;
+  WsaState state;
+
+  metric_header (out, "wsaudio_pipeline_state", "gauge",
+      "1 for the state each pipeline is in, 0 for the others.");
+  for (i = 0; i < supervisors->len; i++) {
+    WsaSupervisor *sup = g_ptr_array_index (supervisors, i);
+
+    for (state = 0; state <= WSA_STATE_LAST; state++)
+      g_string_append_printf (out,
+          "wsaudio_pipeline_state{pipeline=\"%s\",state=\"%s\"} %d\n",
+          wsa_supervisor_get_name (sup), wsa_state_to_string (state),
+          wsa_supervisor_get_state (sup) == state);
+  }
+}
+
+static void
+metrics_restarts (GString * out, GPtrArray * supervisors)
+{
+  guint i;
+
+  metric_header (out, "wsaudio_pipeline_restarts_total", "counter",
+      "Restarts of each pipeline since it was loaded.");
+  for (i = 0; i < supervisors->len; i++) {
+    WsaSupervisor *sup = g_ptr_array_index (supervisors, i);
+
+    g_string_append_printf (out,
+        "wsaudio_pipeline_restarts_total{pipeline=\"%s\"} %u\n",
+        wsa_supervisor_get_name (sup), wsa_supervisor_get_restarts (sup));
+  }
+}
+
+typedef guint64 (*ElementValue) (GstElement * element);
+
+static guint64
+element_clients (GstElement * element)
+{
+  return wsa_websocket_get_clients (element);
+}
+
+static void
+metrics_elements (GString * out, GPtrArray * supervisors,
+    const gchar * name, const gchar * type, const gchar * help,
+    ElementValue value)
+{
+  guint i, j;
+
+  metric_header (out, name, type, help);
+  for (i = 0; i < supervisors->len; i++) {
+    WsaSupervisor *sup = g_ptr_array_index (supervisors, i);
+    GPtrArray *servers = wsa_supervisor_get_websocket_servers (sup);
+
+    for (j = 0; j < servers->len; j++) {
+      GstElement *element = g_ptr_array_index (servers, j);
+      g_autofree gchar *label = g_strescape (GST_ELEMENT_NAME (element), NULL);
+
+      g_string_append_printf (out, "%s{pipeline=\"%s\",element=\"%s\"} %"
+          G_GUINT64_FORMAT "\n", name, wsa_supervisor_get_name (sup), label,
+          value (element));
+    }
+  }
+}
+
+gchar *
+wsa_report_metrics (GPtrArray * supervisors)
+{
+  GString *out = g_string_new (NULL);
+
+  metrics_states (out, supervisors);
+  metrics_restarts (out, supervisors);
+  metrics_elements (out, supervisors, "wsaudio_websocket_clients", "gauge",
+      "Connected WebSocket clients of each websocketsink/websocketsrc.",
+      element_clients);
+  metrics_elements (out, supervisors, "wsaudio_websocket_sent_bytes_total",
+      "counter", "Bytes sent to WebSocket clients (websocketsink).",
+      wsa_websocket_get_bytes_sent);
+  metrics_elements (out, supervisors,
+      "wsaudio_websocket_received_bytes_total", "counter",
+      "Bytes received from WebSocket clients (websocketsrc).",
+      wsa_websocket_get_bytes_received);
+  return g_string_free (out, FALSE);
+}
