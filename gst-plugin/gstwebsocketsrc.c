@@ -29,20 +29,25 @@
  * #GstWebsocketSrc:talker-policy a new client takes over and the previous
  * one is closed; otherwise newcomers are closed with code 1013. A client that
  * leaves never ends the stream: the source waits for the next talker. A
- * client sending a message larger than #GstWebsocketSrc:max-message-size is
- * closed with code 1009; misbehaving clients only ever lose their own
- * connection. Clients still connected when the element goes to NULL are
- * closed with code 1001.
+ * client sending a message larger than #GstWebsocketSrc:max-message-size
+ * (all its fragments together) is closed with code 1009, before more of it
+ * is stored; invalid UTF-8 in a text message costs code 1007, a malformed
+ * frame 1002. Misbehaving clients only ever lose their own connection.
+ * Clients still connected when the element goes to NULL are closed with code
+ * 1001.
  *
  * Threading and ownership: libsoup and every client connection live in the
- * element's own thread with its own GMainContext. That thread aligns each
- * message to whole sample frames and appends it (its memory, not a copy) to
- * a queue bounded to about one second of the stream, dropping the oldest
- * data when full; it never waits for the streaming thread. The streaming
- * thread takes the queue in create(), timestamps and pushes; unlock() makes
- * it return FLUSHING at once. Data arriving while the element is not PLAYING
- * is dropped, so a pipeline held in READY or PAUSED accepts clients without
- * building a backlog.
+ * element's own thread with its own GMainContext. In server mode libsoup
+ * only completes the upgrade; each connection is then a GstWsPeer, the
+ * transport websocketsink uses too, which reads whole messages up to the
+ * maximum size; in client mode it is libsoup's connection. That thread
+ * aligns each message to whole sample frames and appends it (its memory,
+ * not a copy) to a queue bounded to about one second of the stream,
+ * dropping the oldest data when full; it never waits for the streaming
+ * thread. The streaming thread takes the queue in create(), timestamps and
+ * pushes; unlock() makes it return FLUSHING at once. Data arriving while the
+ * element is not PLAYING is dropped, so a pipeline held in READY or PAUSED
+ * accepts clients without building a backlog.
  *
  * ## Example launch lines
  * |[
@@ -63,6 +68,7 @@
 
 #include "gstwebsocketelements.h"
 #include "gstwebsocketsrc.h"
+#include "gstwspeer.h"
 
 GST_DEBUG_CATEGORY_STATIC (websocket_src_debug);
 #define GST_CAT_DEFAULT websocket_src_debug
@@ -79,13 +85,11 @@ GST_DEBUG_CATEGORY_STATIC (websocket_src_debug);
  * of anything else. */
 #define QUEUE_MAX_TIME GST_SECOND
 #define QUEUE_MAX_BYTES (256 * 1024)
-/* How long going to NULL waits for clients to answer the 1001 close, and a
- * close libsoup cannot send (1013) waits for its answer. */
+/* How long going to NULL waits for clients to answer the 1001 close. */
 #define CLOSE_WAIT_MS 1000
 /* What a client may declare in its query. */
 #define MAX_DECLARED_RATE 768000
 #define MAX_DECLARED_CHANNELS 8
-#define CLOSE_TRY_AGAIN_LATER 1013
 
 #define QUEUE_LOCK(s) g_mutex_lock (&(s)->queue_lock)
 #define QUEUE_UNLOCK(s) g_mutex_unlock (&(s)->queue_lock)
@@ -112,8 +116,9 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 struct _GstWsSrcConn
 {
   GstWebsocketSrc *src;
-  SoupWebsocketConnection *conn;
-  gchar *peer;
+  GstWsPeer *peer;              /* server mode: our own transport */
+  SoupWebsocketConnection *conn;        /* client mode: libsoup's */
+  gchar *name;                  /* the client's address, or the uri */
   guint id;
   GstCaps *caps;                /* fixed: what its messages carry */
   guint rate;                   /* 0: not raw audio */
@@ -121,8 +126,7 @@ struct _GstWsSrcConn
   gsize queue_limit;
   GByteArray *carry;            /* the start of an incomplete frame */
   gboolean counted;             /* in num-clients */
-  gboolean closing;             /* we closed it, "closed" not yet seen */
-  GSource *close_timeout;
+  gboolean closing;             /* we closed it, not gone yet */
 };
 
 /* One aligned message on its way to the streaming thread. */
@@ -499,25 +503,24 @@ conn_set_counted (GstWsSrcConn * c, gboolean counted)
 static void
 conn_free (GstWsSrcConn * c)
 {
-  if (c->close_timeout != NULL) {
-    g_source_destroy (c->close_timeout);
-    g_source_unref (c->close_timeout);
+  if (c->peer != NULL)
+    gst_ws_peer_free (c->peer);
+  if (c->conn != NULL) {
+    g_signal_handlers_disconnect_by_data (c->conn, c);
+    g_object_unref (c->conn);
   }
-  g_object_unref (c->conn);
   gst_caps_unref (c->caps);
   g_byte_array_unref (c->carry);
-  g_free (c->peer);
+  g_free (c->name);
   g_free (c);
 }
 
 static void
-conn_remove (GstWsSrcConn * c)
+conn_remove (GstWsSrcConn * c, const gchar * why)
 {
   GstWebsocketSrc *src = c->src;
 
-  GST_INFO_OBJECT (src, "client %s gone (close code %u)", c->peer,
-      soup_websocket_connection_get_close_code (c->conn));
-  g_signal_handlers_disconnect_by_data (c->conn, c);
+  GST_INFO_OBJECT (src, "client %s gone: %s", c->name, why);
   src->conns = g_list_remove (src->conns, c);
   if (src->talker == c)
     src->talker = NULL;
@@ -533,22 +536,17 @@ conn_remove (GstWsSrcConn * c)
 static void
 conn_abort (GstWsSrcConn * c)
 {
-  GST_DEBUG_OBJECT (c->src, "aborting client %s", c->peer);
-  g_io_stream_close (soup_websocket_connection_get_io_stream (c->conn), NULL,
-      NULL);
-  conn_remove (c);
+  GST_DEBUG_OBJECT (c->src, "aborting client %s", c->name);
+  /* A peer closes its stream as it is freed. */
+  if (c->conn != NULL)
+    g_io_stream_close (soup_websocket_connection_get_io_stream (c->conn),
+        NULL, NULL);
+  conn_remove (c, "aborted");
 }
 
-static gboolean
-close_timeout_cb (gpointer data)
-{
-  conn_abort (data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Writes a close frame straight to the socket, for the codes libsoup 3.2
- * will not send (it refuses 1013, and drops an oversized peer without any
- * close frame). The element never sends data, so no frame of ours is half
+/* Client mode: libsoup 3.2 drops a server that sends an oversized message
+ * without any close frame; this one goes straight to the socket, masked as
+ * from a client. The element never sends data, so no frame of ours is half
  * written; only a pong could be, which is a risk we take. */
 static void
 write_close_frame (SoupWebsocketConnection * conn, gushort code,
@@ -557,49 +555,27 @@ write_close_frame (SoupWebsocketConnection * conn, gushort code,
   GOutputStream *out;
   guint8 frame[2 + 4 + 125];
   gsize len = MIN (strlen (reason), 64), n = 0, i;
-  guint8 *payload;
-  gboolean masked = soup_websocket_connection_get_connection_type (conn) ==
-      SOUP_WEBSOCKET_CONNECTION_CLIENT;
   guint32 random = g_random_int ();
-  guint8 mask[4];
+  guint8 *mask, *payload;
 
   out = g_io_stream_get_output_stream
       (soup_websocket_connection_get_io_stream (conn));
   if (!G_IS_POLLABLE_OUTPUT_STREAM (out))
     return;
-  frame[n++] = 0x88;            /* FIN, close */
-  frame[n++] = (masked ? 0x80 : 0) | (2 + len);
-  if (masked) {
-    memcpy (mask, &random, 4);
-    memcpy (frame + n, mask, 4);
-    n += 4;
-  }
+  frame[n++] = 0x80 | GST_WS_OP_CLOSE;
+  frame[n++] = 0x80 | (2 + len);
+  mask = frame + n;
+  memcpy (mask, &random, 4);
+  n += 4;
   payload = frame + n;
   frame[n++] = code >> 8;
   frame[n++] = code & 0xff;
   memcpy (frame + n, reason, len);
   n += len;
-  for (i = 0; masked && i < 2 + len; i++)
+  for (i = 0; i < 2 + len; i++)
     payload[i] ^= mask[i % 4];
   g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (out),
       frame, n, NULL, NULL);
-}
-
-static gboolean
-soup_sends_close_code (gushort code)
-{
-  switch (code) {
-    case SOUP_WEBSOCKET_CLOSE_NORMAL:
-    case SOUP_WEBSOCKET_CLOSE_GOING_AWAY:
-    case SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR:
-    case SOUP_WEBSOCKET_CLOSE_UNSUPPORTED_DATA:
-    case SOUP_WEBSOCKET_CLOSE_BAD_DATA:
-    case SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION:
-    case SOUP_WEBSOCKET_CLOSE_TOO_BIG:
-      return TRUE;
-    default:
-      return FALSE;
-  }
 }
 
 static void
@@ -609,24 +585,16 @@ conn_close (GstWsSrcConn * c, gushort code, const gchar * reason)
 
   if (c->closing)
     return;
-  GST_INFO_OBJECT (src, "closing client %s: %u %s", c->peer, code, reason);
+  GST_INFO_OBJECT (src, "closing client %s: %u %s", c->name, code, reason);
   c->closing = TRUE;
   if (src->talker == c)
     src->talker = NULL;
   conn_set_counted (c, FALSE);
-  if (soup_websocket_connection_get_state (c->conn) !=
+  if (c->peer != NULL)
+    gst_ws_peer_close (c->peer, code, reason);
+  else if (soup_websocket_connection_get_state (c->conn) ==
       SOUP_WEBSOCKET_STATE_OPEN)
-    return;
-  if (soup_sends_close_code (code)) {
     soup_websocket_connection_close (c->conn, code, reason);
-    return;
-  }
-  /* libsoup answers the peer's echo of our code with 1002 and closes; the
-   * peer has seen our code first. */
-  write_close_frame (c->conn, code, reason);
-  c->close_timeout = g_timeout_source_new (CLOSE_WAIT_MS);
-  g_source_set_callback (c->close_timeout, close_timeout_cb, c, NULL);
-  g_source_attach (c->close_timeout, src->loop.context);
 }
 
 /* Cuts a message into whole frames, keeping the rest for the next one.
@@ -657,14 +625,13 @@ conn_align (GstWsSrcConn * c, GBytes * message)
 }
 
 static void
-conn_message_cb (SoupWebsocketConnection * conn, gint type, GBytes * message,
-    GstWsSrcConn * c)
+conn_message (GstWsSrcConn * c, gboolean binary, GBytes * message)
 {
   GstWebsocketSrc *src = c->src;
   GBytes *aligned;
 
-  if (type != SOUP_WEBSOCKET_DATA_BINARY) {
-    GST_LOG_OBJECT (src, "ignoring a text message from %s", c->peer);
+  if (!binary) {
+    GST_LOG_OBJECT (src, "ignoring a text message from %s", c->name);
     return;
   }
   GST_OBJECT_LOCK (src);
@@ -678,22 +645,44 @@ conn_message_cb (SoupWebsocketConnection * conn, gint type, GBytes * message,
 }
 
 static void
+peer_message (gpointer data, guint8 opcode, GBytes * payload)
+{
+  conn_message (data, opcode == GST_WS_OP_BINARY, payload);
+}
+
+static void
+peer_gone (gpointer data, const gchar * why)
+{
+  conn_remove (data, why);
+}
+
+static void
+conn_message_cb (SoupWebsocketConnection * conn, gint type, GBytes * message,
+    GstWsSrcConn * c)
+{
+  conn_message (c, type == SOUP_WEBSOCKET_DATA_BINARY, message);
+}
+
+static void
 conn_error_cb (SoupWebsocketConnection * conn, GError * error, GstWsSrcConn * c)
 {
-  GST_INFO_OBJECT (c->src, "client %s: %s", c->peer, error->message);
+  GST_INFO_OBJECT (c->src, "client %s: %s", c->name, error->message);
   /* libsoup closes the socket right after this without telling the peer,
    * which would only see an abnormal closure (1006). */
   if (g_error_matches (error, SOUP_WEBSOCKET_ERROR,
           SOUP_WEBSOCKET_CLOSE_TOO_BIG)
       && soup_websocket_connection_get_state (conn) ==
       SOUP_WEBSOCKET_STATE_OPEN)
-    write_close_frame (conn, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "message too big");
+    write_close_frame (conn, GST_WS_CLOSE_TOO_BIG, "message too big");
 }
 
 static void
 conn_closed_cb (SoupWebsocketConnection * conn, GstWsSrcConn * c)
 {
-  conn_remove (c);
+  g_autofree gchar *why = g_strdup_printf ("closed with code %u",
+      soup_websocket_connection_get_close_code (conn));
+
+  conn_remove (c, why);
 }
 
 static void
@@ -714,31 +703,33 @@ conn_set_format (GstWsSrcConn * c, GstCaps * caps)
   }
 }
 
+/* A connection without its transport yet. */
 static GstWsSrcConn *
-conn_new (GstWebsocketSrc * src, SoupWebsocketConnection * conn,
-    const gchar * peer, GstCaps * caps)
+conn_new (GstWebsocketSrc * src, const gchar * name, GstCaps * caps)
 {
   GstWsSrcConn *c = g_new0 (GstWsSrcConn, 1);
-  guint max;
 
   c->src = src;
-  c->conn = conn;
-  c->peer = g_strdup (peer);
+  c->name = g_strdup (name);
   c->id = ++src->last_talker_id;
   c->carry = g_byte_array_new ();
   conn_set_format (c, caps);
-  GST_OBJECT_LOCK (src);
-  max = src->max_message_size;
-  GST_OBJECT_UNLOCK (src);
-  soup_websocket_connection_set_max_incoming_payload_size (conn, max);
-  g_signal_connect (conn, "message", G_CALLBACK (conn_message_cb), c);
-  g_signal_connect (conn, "error", G_CALLBACK (conn_error_cb), c);
-  g_signal_connect (conn, "closed", G_CALLBACK (conn_closed_cb), c);
   src->conns = g_list_prepend (src->conns, c);
   QUEUE_LOCK (src);
   src->n_conns++;
   QUEUE_UNLOCK (src);
   return c;
+}
+
+static guint
+max_message_size (GstWebsocketSrc * src)
+{
+  guint max;
+
+  GST_OBJECT_LOCK (src);
+  max = src->max_message_size;
+  GST_OBJECT_UNLOCK (src);
+  return max;
 }
 
 /* A new client: it becomes the talker unless the policy keeps the current
@@ -753,7 +744,7 @@ conn_admit_talker (GstWebsocketSrc * src, GstWsSrcConn * c)
   policy = src->talker_policy;
   GST_OBJECT_UNLOCK (src);
   if (old != NULL && policy == GST_WS_TALKER_FIRST) {
-    conn_close (c, CLOSE_TRY_AGAIN_LATER, "another client is talking");
+    conn_close (c, GST_WS_CLOSE_TRY_AGAIN_LATER, "another client is talking");
     return;
   }
   conn_set_counted (c, TRUE);
@@ -761,10 +752,10 @@ conn_admit_talker (GstWebsocketSrc * src, GstWsSrcConn * c)
     QUEUE_LOCK (src);
     queue_drop_where (src, old->id);
     QUEUE_UNLOCK (src);
-    conn_close (old, SOUP_WEBSOCKET_CLOSE_NORMAL, "another client took over");
+    conn_close (old, GST_WS_CLOSE_NORMAL, "another client took over");
   }
   src->talker = c;
-  GST_INFO_OBJECT (src, "client %s is the talker, %" GST_PTR_FORMAT, c->peer,
+  GST_INFO_OBJECT (src, "client %s is the talker, %" GST_PTR_FORMAT, c->name,
       c->caps);
 }
 
@@ -783,26 +774,24 @@ admit (gpointer data, SoupServerMessage * msg, GHashTable * query)
   return 0;
 }
 
+static const GstWsPeerHooks peer_hooks = { peer_message, peer_gone };
+
 static void
 accepted (gpointer data, GIOStream * stream, GUri * uri, const gchar * peer,
     const gchar * origin, GHashTable * query)
 {
   GstWebsocketSrc *src = data;
-  SoupWebsocketConnection *conn;
   GstCaps *caps = declared_caps (src, query);
   GstWsSrcConn *c;
 
-  conn = soup_websocket_connection_new (stream, uri,
-      SOUP_WEBSOCKET_CONNECTION_SERVER, origin, NULL, NULL);
-  g_object_unref (stream);
+  c = conn_new (src, peer, caps ? caps : declared_caps (src, NULL));
+  c->peer = gst_ws_peer_new (stream, peer, max_message_size (src),
+      &peer_hooks, c);
   /* The caps property changed since admit() and the query no longer fits. */
-  if (caps == NULL) {
-    c = conn_new (src, conn, peer, declared_caps (src, NULL));
-    conn_close (c, SOUP_WEBSOCKET_CLOSE_UNSUPPORTED_DATA, "invalid format");
-    return;
-  }
-  c = conn_new (src, conn, peer, caps);
-  conn_admit_talker (src, c);
+  if (caps == NULL)
+    conn_close (c, GST_WS_CLOSE_UNSUPPORTED_DATA, "invalid format");
+  else
+    conn_admit_talker (src, c);
 }
 
 static void
@@ -815,8 +804,14 @@ client_connected (gpointer data, SoupWebsocketConnection * conn)
   GST_OBJECT_LOCK (src);
   uri = g_strdup (src->settings.uri);
   GST_OBJECT_UNLOCK (src);
-  c = conn_new (src, g_object_ref (conn), uri, declared_caps (src, NULL));
+  c = conn_new (src, uri, declared_caps (src, NULL));
   g_free (uri);
+  c->conn = g_object_ref (conn);
+  soup_websocket_connection_set_max_incoming_payload_size (conn,
+      max_message_size (src));
+  g_signal_connect (conn, "message", G_CALLBACK (conn_message_cb), c);
+  g_signal_connect (conn, "error", G_CALLBACK (conn_error_cb), c);
+  g_signal_connect (conn, "closed", G_CALLBACK (conn_closed_cb), c);
   conn_admit_talker (src, c);
 }
 
@@ -830,7 +825,7 @@ client_disconnected (gpointer data, SoupWebsocketConnection * conn)
     GstWsSrcConn *c = l->data;
 
     if (c->conn == conn) {
-      conn_remove (c);
+      conn_remove (c, "disconnected");
       return;
     }
   }
@@ -856,7 +851,7 @@ reject_in_loop (gpointer data)
     GstWsSrcConn *c = l->data;
 
     if (c->id == r->talker)
-      conn_close (c, SOUP_WEBSOCKET_CLOSE_UNSUPPORTED_DATA,
+      conn_close (c, GST_WS_CLOSE_UNSUPPORTED_DATA,
           "format not accepted downstream");
   }
   return G_SOURCE_REMOVE;
@@ -869,8 +864,7 @@ close_all_in_loop (gpointer data)
   GList *l;
 
   for (l = src->conns; l != NULL; l = l->next)
-    conn_close (l->data, SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
-        "server shutting down");
+    conn_close (l->data, GST_WS_CLOSE_GOING_AWAY, "server shutting down");
   return NULL;
 }
 

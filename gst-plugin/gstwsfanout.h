@@ -9,14 +9,15 @@
 
 G_BEGIN_DECLS
 
-/* The client bookkeeping of websocketsink, apart from the transport the way
- * multihandlesink is: one list of the frames not yet sent to everyone (each
- * framed once, shared by every client), a position in it per client, the
- * slow-client policy, non-blocking writes and the statistics. Everything here
- * runs in the element's server thread. */
+/* The client bookkeeping of websocketsink, apart from the transport (each
+ * client is a GstWsPeer) the way multihandlesink is: one list of the frames
+ * not yet sent to everyone (each framed once, shared by every client), a
+ * position in it per client, sync points, the slow-client policy and the
+ * statistics. Everything here runs in the element's server thread. */
 typedef struct _GstWsFanout GstWsFanout;
 
-/* A framed message: header bytes and payload, shared read-only. */
+/* A framed message (a GstWsFrame), shared read-only, with its place in the
+ * stream. */
 typedef struct _GstWsMessage GstWsMessage;
 
 typedef enum

@@ -9,9 +9,9 @@
 
 G_BEGIN_DECLS
 
-/* RFC 6455 framing, as far as a server that only sends needs it: building
- * unmasked server frames, and reading the masked frames a client sends
- * (control frames matter; data frames are skipped without being stored). */
+/* RFC 6455 framing as a server needs it: building unmasked frames, and
+ * reading the masked frames a client sends into whole messages. No I/O here:
+ * bytes in, events out. */
 
 #define GST_WS_OP_CONTINUATION 0x0
 #define GST_WS_OP_TEXT 0x1
@@ -23,26 +23,47 @@ G_BEGIN_DECLS
 #define GST_WS_CLOSE_NORMAL 1000
 #define GST_WS_CLOSE_GOING_AWAY 1001
 #define GST_WS_CLOSE_PROTOCOL_ERROR 1002
+#define GST_WS_CLOSE_UNSUPPORTED_DATA 1003
 #define GST_WS_CLOSE_NO_STATUS 1005
+#define GST_WS_CLOSE_BAD_DATA 1007
 #define GST_WS_CLOSE_POLICY_VIOLATION 1008
 #define GST_WS_CLOSE_TOO_BIG 1009
+#define GST_WS_CLOSE_TRY_AGAIN_LATER 1013
 
 /* The longest unmasked header: 2 bytes + 64-bit length. */
 #define GST_WS_MAX_SERVER_HEADER 10
 #define GST_WS_MAX_CONTROL_PAYLOAD 125
 
+/* A frame to send: its header, and its payload shared read-only. */
+typedef struct
+{
+  guint8 header[GST_WS_MAX_SERVER_HEADER];
+  guint header_len;
+  GBytes *payload;
+} GstWsFrame;
+
 G_GNUC_INTERNAL
 guint gst_ws_frame_header (guint8 * out, guint8 opcode, guint64 payload_len);
 
+/* Takes @payload. */
 G_GNUC_INTERNAL
-GBytes *gst_ws_frame_control (guint8 opcode, const guint8 * payload, gsize len);
+void gst_ws_frame_init (GstWsFrame * frame, guint8 opcode, GBytes * payload);
 
 G_GNUC_INTERNAL
-GBytes *gst_ws_frame_close (gushort code, const gchar * reason);
+void gst_ws_frame_init_close (GstWsFrame * frame, gushort code,
+    const gchar * reason);
+
+G_GNUC_INTERNAL
+void gst_ws_frame_clear (GstWsFrame * frame);
+
+/* Header and payload bytes. */
+G_GNUC_INTERNAL
+gsize gst_ws_frame_size (const GstWsFrame * frame);
 
 typedef enum
 {
   GST_WS_EVENT_NONE,
+  GST_WS_EVENT_MESSAGE,         /* opcode, message: a whole data message */
   GST_WS_EVENT_PING,            /* payload/len: answer with a pong */
   GST_WS_EVENT_PONG,
   GST_WS_EVENT_CLOSE,           /* code: the peer's close status */
@@ -53,7 +74,9 @@ typedef struct
 {
   GstWsEventType type;
   gushort code;
-  const guint8 *payload;        /* valid until the next feed */
+  guint8 opcode;                /* GST_WS_OP_TEXT or GST_WS_OP_BINARY */
+  GBytes *message;              /* transfer full: gst_ws_event_clear() */
+  const guint8 *payload;        /* control frames: valid until the next feed */
   guint len;
 } GstWsEvent;
 
@@ -63,19 +86,32 @@ typedef struct
   guint have;                   /* header bytes read */
   guint need;                   /* header bytes this frame has */
   guint8 opcode;
+  gboolean fin;
   guint64 remaining;            /* payload bytes still to come */
   guint64 pos;                  /* payload bytes read, for unmasking */
   guint8 control[GST_WS_MAX_CONTROL_PAYLOAD];
-  gboolean in_message;          /* a fragmented data message is open */
+  gsize max_message;            /* 0: data payloads are skipped */
+  guint8 message_opcode;        /* of the open data message, 0 if none */
+  guint8 *message;              /* what arrived of it (max_message > 0) */
+  gsize message_len;
+  gsize message_alloc;
   gboolean failed;
 } GstWsFrameReader;
 
+/* @max_message: the largest data message accepted (1009 beyond it), or 0 to
+ * skip data payloads without storing them. */
 G_GNUC_INTERNAL
-void gst_ws_frame_reader_init (GstWsFrameReader * reader);
+void gst_ws_frame_reader_init (GstWsFrameReader * reader, gsize max_message);
+
+G_GNUC_INTERNAL
+void gst_ws_frame_reader_clear (GstWsFrameReader * reader);
 
 G_GNUC_INTERNAL
 gsize gst_ws_frame_reader_feed (GstWsFrameReader * reader,
     const guint8 * data, gsize len, GstWsEvent * event);
+
+G_GNUC_INTERNAL
+void gst_ws_event_clear (GstWsEvent * event);
 
 G_END_DECLS
 

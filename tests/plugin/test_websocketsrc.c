@@ -261,16 +261,25 @@ client_close (SoupWebsocketConnection * conn)
   g_object_unref (conn);
 }
 
-/* Sends @size bytes of a pattern unique to @index; appends them to @sent. */
-static void
-send_pattern (SoupWebsocketConnection * conn, guint index, gsize size,
-    GByteArray * sent)
+/* @size bytes of a pattern unique to @index. */
+static guint8 *
+pattern (guint index, gsize size)
 {
   guint8 *data = g_malloc (size);
   gsize i;
 
   for (i = 0; i < size; i++)
     data[i] = (guint8) (index * 31 + i * 7 + (i >> 8));
+  return data;
+}
+
+/* Sends @size bytes of pattern(); appends them to @sent. */
+static void
+send_pattern (SoupWebsocketConnection * conn, guint index, gsize size,
+    GByteArray * sent)
+{
+  guint8 *data = pattern (index, size);
+
   soup_websocket_connection_send_binary (conn, data, size);
   if (sent != NULL)
     g_byte_array_append (sent, data, size);
@@ -380,6 +389,153 @@ GST_START_TEST (test_odd_text_and_oversize_messages)
   client_close (next);
   g_byte_array_unref (got);
   g_byte_array_unref (sent);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+#define OP_TEXT 0x1
+#define OP_BINARY 0x2
+#define OP_CLOSE 0x8
+#define OP_PING 0x9
+#define FIN 0x80
+
+/* Ends a raw connection the polite way: our close, the element's answer. */
+static void
+raw_close (GSocketConnection * raw)
+{
+  static const guint8 normal[] = { 0x03, 0xe8 };
+
+  fail_unless (ws_test_raw_send (raw, FIN | OP_CLOSE, TRUE, normal, 2));
+  fail_unless_equals_int (ws_test_raw_read_close (raw), 1000);
+  g_object_unref (raw);
+}
+
+#define FLOOD_FRAGMENT (16 * 1024)
+#define FLOOD_TOTAL (16 * 1024 * 1024)
+
+/* Each fragment is small, their sum is not: the client gets 1009 and the
+ * element keeps none of it. */
+GST_START_TEST (test_fragmented_oversize_message)
+{
+  Fixture *f = fixture_playing ();
+  GSocketConnection *raw;
+  SoupWebsocketConnection *next;
+  GByteArray *sent = g_byte_array_new (), *got;
+  guint8 *fragment = pattern (0, FLOOD_FRAGMENT);
+  gsize rss_start, rss_end, total = 0;
+  gboolean ok;
+
+  raw = ws_test_raw_upgrade (f->port, 0);
+  /* An element that kept reading would never answer: fail, not hang. */
+  g_socket_set_timeout (g_socket_connection_get_socket (raw), 10);
+  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 1, 5000));
+  rss_start = ws_test_rss_kib ();
+  ok = ws_test_raw_send (raw, OP_BINARY, TRUE, fragment, FLOOD_FRAGMENT);
+  /* The element drops the connection once its 1009 is out: writes fail. */
+  for (total = FLOOD_FRAGMENT; ok && total < FLOOD_TOTAL;
+      total += FLOOD_FRAGMENT)
+    ok = ws_test_raw_send (raw, 0, TRUE, fragment, FLOOD_FRAGMENT);
+  fail_unless_equals_int (ws_test_raw_read_close (raw), 1009);
+  rss_end = ws_test_rss_kib ();
+  GST_INFO ("sent %" G_GSIZE_FORMAT " bytes; RSS %" G_GSIZE_FORMAT " -> %"
+      G_GSIZE_FORMAT " KiB", total, rss_start, rss_end);
+  fail_unless (rss_end < rss_start + 4096, "memory grew from %" G_GSIZE_FORMAT
+      " to %" G_GSIZE_FORMAT " KiB", rss_start, rss_end);
+  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 0, 5000));
+  fail_unless_equals_int (fixture_n_buffers (f), 0);
+  g_object_unref (raw);
+
+  next = connect_ok (f->port, "/");
+  send_pattern (next, 1, MSG_SIZE, sent);
+  fail_unless (WS_WAIT_UNTIL (fixture_total (f) == MSG_SIZE, 5000));
+  got = fixture_data (f, 4);
+  assert_bytes_equal (got, sent->data, sent->len);
+  client_close (next);
+  g_byte_array_unref (got);
+  g_byte_array_unref (sent);
+  g_free (fragment);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* Fragments (a ping among them) make one buffer, byte for byte. */
+GST_START_TEST (test_fragmented_message_delivered_whole)
+{
+  Fixture *f = fixture_playing ();
+  GSocketConnection *raw;
+  guint8 *data = pattern (7, MSG_SIZE);
+  GByteArray *got;
+
+  raw = ws_test_raw_upgrade (f->port, 0);
+  fail_unless (ws_test_raw_send (raw, OP_BINARY, TRUE, data, 100));
+  fail_unless (ws_test_raw_send (raw, FIN | OP_PING, TRUE, data, 4));
+  fail_unless (ws_test_raw_send (raw, 0, TRUE, data + 100, 201));
+  fail_unless (ws_test_raw_send (raw, FIN, TRUE, data + 301, MSG_SIZE - 301));
+  fail_unless (WS_WAIT_UNTIL (fixture_total (f) == MSG_SIZE, 5000));
+  fail_unless_equals_int (fixture_n_buffers (f), 1);
+  got = fixture_data (f, 4);
+  assert_bytes_equal (got, data, MSG_SIZE);
+  fail_unless_equals_uint64 (bytes_received (f), MSG_SIZE);
+  raw_close (raw);
+  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 0, 5000));
+  g_byte_array_unref (got);
+  g_free (data);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* Valid text, even split inside a character, is ignored; invalid text
+ * costs the connection (1007) and nothing else. */
+GST_START_TEST (test_invalid_utf8_text)
+{
+  static const guint8 bad[] = { 'o', 'k', 0xc0, 0xaf };
+  Fixture *f = fixture_playing ();
+  GSocketConnection *raw;
+  SoupWebsocketConnection *next;
+  guint8 *data = pattern (3, MSG_SIZE);
+  GByteArray *sent = g_byte_array_new (), *got;
+
+  raw = ws_test_raw_upgrade (f->port, 0);
+  fail_unless (ws_test_raw_send (raw, FIN | OP_BINARY, TRUE, data, MSG_SIZE));
+  g_byte_array_append (sent, data, MSG_SIZE);
+  fail_unless (ws_test_raw_send (raw, OP_TEXT, TRUE, (guint8 *) "caf\xc3", 4));
+  fail_unless (ws_test_raw_send (raw, FIN, TRUE, (guint8 *) "\xa9", 1));
+  fail_unless (ws_test_raw_send (raw, FIN | OP_TEXT, TRUE, bad, sizeof (bad)));
+  fail_unless_equals_int (ws_test_raw_read_close (raw), 1007);
+  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 0, 5000));
+  g_object_unref (raw);
+
+  next = connect_ok (f->port, "/");
+  send_pattern (next, 4, MSG_SIZE, sent);
+  fail_unless (WS_WAIT_UNTIL (fixture_total (f) == 2 * MSG_SIZE, 5000));
+  got = fixture_data (f, 4);
+  assert_bytes_equal (got, sent->data, sent->len);
+  client_close (next);
+  g_byte_array_unref (got);
+  g_byte_array_unref (sent);
+  g_free (data);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_unmasked_frame)
+{
+  Fixture *f = fixture_playing ();
+  GSocketConnection *raw;
+  guint8 *data = pattern (5, MSG_SIZE);
+
+  raw = ws_test_raw_upgrade (f->port, 0);
+  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 1, 5000));
+  fail_unless (ws_test_raw_send (raw, FIN | OP_BINARY, FALSE, data, MSG_SIZE));
+  fail_unless_equals_int (ws_test_raw_read_close (raw), 1002);
+  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 0, 5000));
+  fail_unless_equals_int (fixture_n_buffers (f), 0);
+  g_object_unref (raw);
+  g_free (data);
   fixture_free (f);
 }
 
@@ -912,6 +1068,10 @@ websocketsrc_suite (void)
   tcase_add_test (tc, test_port_zero_and_latency_query);
   tcase_add_test (tc, test_roundtrip_byte_exact);
   tcase_add_test (tc, test_odd_text_and_oversize_messages);
+  tcase_add_test (tc, test_fragmented_oversize_message);
+  tcase_add_test (tc, test_fragmented_message_delivered_whole);
+  tcase_add_test (tc, test_invalid_utf8_text);
+  tcase_add_test (tc, test_unmasked_frame);
   tcase_add_test (tc, test_declared_format);
   tcase_add_test (tc, test_refused_format_costs_only_that_client);
   tcase_add_test (tc, test_port_in_use_is_an_element_error);

@@ -126,6 +126,7 @@ ws_test_sink_attach (WsTestSink * sink, SoupWebsocketConnection * conn)
   sink->total = 0;
   sink->closed = FALSE;
   sink->close_code = 0;
+  sink->conn = g_object_ref (conn);
   g_signal_connect (conn, "message", G_CALLBACK (message_cb), sink);
   g_signal_connect (conn, "closed", G_CALLBACK (closed_cb), sink);
 }
@@ -133,6 +134,9 @@ ws_test_sink_attach (WsTestSink * sink, SoupWebsocketConnection * conn)
 void
 ws_test_sink_clear (WsTestSink * sink)
 {
+  if (sink->conn != NULL)
+    g_signal_handlers_disconnect_by_data (sink->conn, sink);
+  g_clear_object (&sink->conn);
   g_clear_pointer (&sink->messages, g_ptr_array_unref);
 }
 
@@ -208,6 +212,40 @@ read_exact (GInputStream * in, guint8 * buf, gsize len)
 
   return g_input_stream_read_all (in, buf, len, &done, NULL, NULL)
       && done == len;
+}
+
+gboolean
+ws_test_raw_send (GSocketConnection * conn, guint8 b0, gboolean masked,
+    const guint8 * payload, gsize len)
+{
+  static const guint8 mask[4] = { 0x5a, 0xc3, 0x0f, 0x96 };
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  guint8 *frame = g_malloc (14 + len);
+  gsize n = 0, i;
+  gboolean ok;
+
+  frame[n++] = b0;
+  if (len < 126) {
+    frame[n++] = len;
+  } else if (len <= G_MAXUINT16) {
+    frame[n++] = 126;
+    frame[n++] = len >> 8;
+    frame[n++] = len & 0xff;
+  } else {
+    frame[n++] = 127;
+    for (i = 0; i < 8; i++)
+      frame[n++] = ((guint64) len >> (56 - 8 * i)) & 0xff;
+  }
+  if (masked) {
+    frame[1] |= 0x80;
+    memcpy (frame + n, mask, 4);
+    n += 4;
+  }
+  for (i = 0; i < len; i++)
+    frame[n + i] = masked ? payload[i] ^ mask[i % 4] : payload[i];
+  ok = g_output_stream_write_all (out, frame, n + len, NULL, NULL, NULL);
+  g_free (frame);
+  return ok;
 }
 
 gushort

@@ -36,9 +36,12 @@ SoupWebsocketConnection *ws_test_connect (guint port, const gchar * path_query,
 SoupWebsocketConnection *ws_test_connect_tls (guint port,
     const gchar * path_query, guint * status);
 
-/* Collects binary messages of a connection into a GByteArray / a list. */
+/* Collects binary messages of a connection into a list. Clearing it
+ * disconnects it, so that a late "closed" never writes into a sink that went
+ * out of scope. */
 typedef struct
 {
+  SoupWebsocketConnection *conn;
   GPtrArray *messages;          /* GBytes */
   gsize total;
   gboolean closed;
@@ -55,6 +58,12 @@ guint ws_test_port (GstElement * element);
  * on a plain socket and returns it (blocking I/O), e.g. to never read or to
  * send malformed frames. @rcvbuf > 0 shrinks its receive buffer first. */
 GSocketConnection *ws_test_raw_upgrade (guint port, gint rcvbuf);
+
+/* Writes one frame the way a client does: @b0 is the first header byte
+ * (FIN, RSV bits, opcode); @masked FALSE breaks the masking rule. Returns
+ * FALSE when the write fails (the element may have closed already). */
+gboolean ws_test_raw_send (GSocketConnection * conn, guint8 b0,
+    gboolean masked, const guint8 * payload, gsize len);
 
 /* Reads from a raw connection until a close frame; returns its code, or 0
  * on EOF without one. Skips data frames. */
