@@ -11,5 +11,6 @@ int wsa_command_run (const gchar * const *paths, const gchar * http_address,
     guint watchdog_s);
 int wsa_command_check (const gchar * const *paths);
 int wsa_command_print (const gchar * path);
+int wsa_command_health (const gchar * address);
 
 G_END_DECLS

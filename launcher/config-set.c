@@ -1,11 +1,12 @@
-/* wsaudio - the pipeline files named on the command line
+/* wsaudio - the pipeline and process files named on the command line
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Each PATH is a pipeline file or a directory whose *.pipeline files (not
- * recursively, in name order) are used.  Every file is loaded; with
- * @instantiate, each valid file's pipeline is also built once and thrown away,
+ * Each PATH is a file or a directory whose *.pipeline and *.process files
+ * (not recursively, in name order) are used.  A file named *.process is a
+ * process file, any other a pipeline file.  Every file is loaded; with
+ * @instantiate, each valid pipeline is also built once and thrown away,
  * which is what `wsaudio check` means by "valid".  Names must be unique
- * across all files.
+ * among the pipelines and among the processes.
  */
 #include "config-set.h"
 
@@ -48,10 +49,12 @@ scan_directory (WsaConfigSet * set, const gchar * dir, GPtrArray * files)
     return;
   }
   while ((name = g_dir_read_name (d)))
-    if (g_str_has_suffix (name, ".pipeline") && name[0] != '.')
+    if ((g_str_has_suffix (name, ".pipeline")
+            || wsa_is_process_file (name)) && name[0] != '.')
       g_ptr_array_add (found, g_build_filename (dir, name, NULL));
   if (found->len == 0) {
-    set_problem (set, g_strdup_printf ("%s: no *.pipeline files", dir));
+    set_problem (set, g_strdup_printf ("%s: no *.pipeline or *.process files",
+            dir));
     set->missing_input = TRUE;
   }
   g_ptr_array_sort (found, compare_strings);
@@ -100,9 +103,32 @@ find_name (WsaConfigSet * set, const gchar * name)
   return NULL;
 }
 
+static const WsaProcessConfig *
+find_process_name (WsaConfigSet * set, const gchar * name)
+{
+  guint i;
+
+  for (i = 0; i < set->processes->len; i++) {
+    const WsaProcessConfig *c = g_ptr_array_index (set->processes, i);
+
+    if (g_str_equal (c->name, name))
+      return c;
+  }
+  return NULL;
+}
+
 static void
-load_file (WsaConfigSet * set, const gchar * path, const gchar * const *envp,
-    gboolean instantiate)
+add_invalid (WsaConfigSet * set, const gchar * path, GError * error)
+{
+  if (g_error_matches (error, WSA_CONFIG_ERROR, WSA_CONFIG_ERROR_NOT_FOUND))
+    set->missing_input = TRUE;
+  add_problems (set, error->message);
+  g_ptr_array_add (set->invalid_paths, g_strdup (path));
+}
+
+static void
+load_pipeline_file (WsaConfigSet * set, const gchar * path,
+    const gchar * const *envp, gboolean instantiate)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (WsaPipelineConfig) config = NULL;
@@ -116,13 +142,30 @@ load_file (WsaConfigSet * set, const gchar * path, const gchar * const *envp,
         "%s: pipeline name '%s' is already used by %s", path, config->name,
         other->path);
   if (error) {
-    if (g_error_matches (error, WSA_CONFIG_ERROR, WSA_CONFIG_ERROR_NOT_FOUND))
-      set->missing_input = TRUE;
-    add_problems (set, error->message);
-    g_ptr_array_add (set->invalid_paths, g_strdup (path));
+    add_invalid (set, path, error);
     return;
   }
   g_ptr_array_add (set->configs, g_steal_pointer (&config));
+}
+
+static void
+load_process_file (WsaConfigSet * set, const gchar * path,
+    const gchar * const *envp)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WsaProcessConfig) config = NULL;
+  const WsaProcessConfig *other;
+
+  config = wsa_process_config_load (path, envp, &error);
+  if (config && (other = find_process_name (set, config->name)))
+    g_set_error (&error, WSA_CONFIG_ERROR, WSA_CONFIG_ERROR_INVALID,
+        "%s: process name '%s' is already used by %s", path, config->name,
+        other->path);
+  if (error) {
+    add_invalid (set, path, error);
+    return;
+  }
+  g_ptr_array_add (set->processes, g_steal_pointer (&config));
 }
 
 WsaConfigSet *
@@ -135,18 +178,45 @@ wsa_config_set_load (const gchar * const *paths, const gchar * const *envp,
 
   set->configs = g_ptr_array_new_with_free_func ((GDestroyNotify)
       wsa_pipeline_config_free);
+  set->processes = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      wsa_process_config_free);
   set->invalid_paths = g_ptr_array_new_with_free_func (g_free);
   set->problems = g_ptr_array_new_with_free_func (g_free);
   files = scan_paths (set, paths);
-  for (i = 0; i < files->len; i++)
-    load_file (set, g_ptr_array_index (files, i), envp, instantiate);
+  for (i = 0; i < files->len; i++) {
+    const gchar *path = g_ptr_array_index (files, i);
+
+    if (wsa_is_process_file (path))
+      load_process_file (set, path, envp);
+    else
+      load_pipeline_file (set, path, envp, instantiate);
+  }
   return set;
+}
+
+/* Whether @path was read, valid or not. */
+gboolean
+wsa_config_set_has_path (WsaConfigSet * set, const gchar * path)
+{
+  guint i;
+
+  for (i = 0; i < set->configs->len; i++)
+    if (g_str_equal (((WsaPipelineConfig *) g_ptr_array_index (set->configs,
+                    i))->path, path))
+      return TRUE;
+  for (i = 0; i < set->processes->len; i++)
+    if (g_str_equal (((WsaProcessConfig *) g_ptr_array_index (set->processes,
+                    i))->path, path))
+      return TRUE;
+  return g_ptr_array_find_with_equal_func (set->invalid_paths, path,
+      g_str_equal, NULL);
 }
 
 void
 wsa_config_set_free (WsaConfigSet * set)
 {
   g_ptr_array_unref (set->configs);
+  g_ptr_array_unref (set->processes);
   g_ptr_array_unref (set->invalid_paths);
   g_ptr_array_unref (set->problems);
   g_free (set);

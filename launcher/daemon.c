@@ -1,19 +1,23 @@
-/* wsaudio - the running process: pipelines, signals, status server
+/* wsaudio - the running process: pipelines, processes, signals, status
+ * server
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * `wsaudio run` loads every pipeline file (all must be valid, or nothing
- * starts), starts one supervisor per file and runs the main loop until:
+ * `wsaudio run` loads every pipeline and process file (all must be valid,
+ * or nothing starts), starts the processes (process-list.c), then one
+ * supervisor per pipeline file, and runs the main loop until:
  *   - SIGTERM or SIGINT: every pipeline goes to NULL (WebSocket clients get a
- *     1001 close frame) and the process exits 0;
- *   - every pipeline has finished or failed for good: exit 0 if all finished
- *     (end of stream), 70 if one failed.
- * SIGHUP re-reads the files: an unchanged file keeps its pipeline running, a
- * changed one is rebuilt and restarted, a new one is started, a removed one
- * stopped; a file that has become invalid is reported and its running
- * version kept.  Signal sources only post work to the main loop, so this is
- * also correct as PID 1 of a container (which has no default signal actions).
- * A watchdog (watchdog.c) ends the process with status 70 if the main loop
- * ever stays blocked, e.g. in a state change that never returns.
+ *     1001 close frame), every process gets SIGTERM (SIGKILL after its
+ *     stop-timeout), and once all are reaped the process exits 0;
+ *   - every pipeline and process has finished or failed for good: exit 0 if
+ *     all finished, 70 if one failed.
+ * SIGHUP re-reads the files: an unchanged file keeps its pipeline or process
+ * running, a changed one is rebuilt and restarted, a new one is started, a
+ * removed one stopped; a file that has become invalid is reported and its
+ * running version kept.  Signal sources only post work to the main loop, so
+ * this is also correct as PID 1 of a container (which has no default signal
+ * actions); GSubprocess reaps our own children, not orphans reparented to
+ * us.  A watchdog (watchdog.c) ends the process with status 70 if the main
+ * loop ever stays blocked, e.g. in a state change that never returns.
  */
 #include "daemon.h"
 
@@ -22,6 +26,7 @@
 #include "exit-status.h"
 #include "http.h"
 #include "log.h"
+#include "process-list.h"
 #include "supervisor.h"
 #include "watchdog.h"
 
@@ -36,6 +41,7 @@ struct _WsaDaemon
   GStrv envp;
   GMainLoop *loop;
   GPtrArray *supervisors;       /* WsaSupervisor *, in load order */
+  WsaProcessList *processes;
   WsaHttp *http;
   int exit_status;
   guint signal_sources[3];
@@ -72,9 +78,12 @@ check_done (gpointer user_data)
       return G_SOURCE_REMOVE;
     failed |= state == WSA_STATE_FAILED;
   }
-  if (self->supervisors->len == 0)
+  if (!wsa_process_list_has_ended (self->processes, &failed))
     return G_SOURCE_REMOVE;
-  wsa_log ("no pipeline left to run, exiting");
+  if (self->supervisors->len == 0
+      && wsa_process_list_get (self->processes)->len == 0)
+    return G_SOURCE_REMOVE;
+  wsa_log ("nothing left to run, exiting");
   self->exit_status = failed ? WSA_EXIT_SOFTWARE : WSA_EXIT_OK;
   g_main_loop_quit (self->loop);
   return G_SOURCE_REMOVE;
@@ -87,6 +96,17 @@ on_supervisor_changed (WsaSupervisor * sup, gpointer user_data)
   WsaState state = wsa_supervisor_get_state (sup);
 
   if ((state == WSA_STATE_FINISHED || state == WSA_STATE_FAILED)
+      && self->done_source == 0)
+    self->done_source = g_idle_add (check_done, self);
+}
+
+static void
+on_processes_changed (gpointer user_data)
+{
+  WsaDaemon *self = user_data;
+  gboolean failed = FALSE;
+
+  if (wsa_process_list_has_ended (self->processes, &failed)
       && self->done_source == 0)
     self->done_source = g_idle_add (check_done, self);
 }
@@ -117,18 +137,6 @@ find_supervisor (WsaDaemon * self, const gchar * path)
 /* ------------------------------------------------------------------ */
 /* Reload */
 
-static gboolean
-path_listed (GPtrArray * configs, GPtrArray * invalid, const gchar * path)
-{
-  guint i;
-
-  for (i = 0; i < configs->len; i++)
-    if (g_str_equal (((WsaPipelineConfig *) g_ptr_array_index (configs,
-                    i))->path, path))
-      return TRUE;
-  return g_ptr_array_find_with_equal_func (invalid, path, g_str_equal, NULL);
-}
-
 static guint
 stop_removed (WsaDaemon * self, WsaConfigSet * set)
 {
@@ -137,8 +145,7 @@ stop_removed (WsaDaemon * self, WsaConfigSet * set)
   while (i < self->supervisors->len) {
     WsaSupervisor *sup = g_ptr_array_index (self->supervisors, i);
 
-    if (path_listed (set->configs, set->invalid_paths,
-            wsa_supervisor_get_config (sup)->path)) {
+    if (wsa_config_set_has_path (set, wsa_supervisor_get_config (sup)->path)) {
       i++;
       continue;
     }
@@ -175,15 +182,10 @@ replace_supervisor (WsaDaemon * self, gint index, WsaPipelineConfig * config)
   return TRUE;
 }
 
-typedef struct
-{
-  guint kept, changed, added, stopped;
-} ReloadCounts;
-
 /* Applies the new version of one file: keep, replace or add. */
 static void
 apply_config (WsaDaemon * self, WsaConfigSet * set, guint i,
-    ReloadCounts * counts)
+    WsaReloadCounts * counts)
 {
   WsaPipelineConfig *config = g_ptr_array_index (set->configs, i);
   gint index = find_supervisor (self, config->path);
@@ -208,17 +210,18 @@ reload (gpointer user_data)
 {
   WsaDaemon *self = user_data;
   g_autoptr (WsaConfigSet) set = NULL;
-  ReloadCounts counts = { 0 };
+  WsaReloadCounts counts = { 0 };
   guint i;
 
   self->reload_source = 0;
-  wsa_log ("SIGHUP: reloading pipeline files");
+  wsa_log ("SIGHUP: reloading the files");
   set = wsa_config_set_load ((const gchar * const *) self->paths,
       (const gchar * const *) self->envp, FALSE);
   print_problems (set, " (not reloaded)");
   counts.stopped = stop_removed (self, set);
   for (i = 0; i < set->configs->len; i++)
     apply_config (self, set, i, &counts);
+  wsa_process_list_reload (self->processes, set, &counts);
   wsa_log ("reloaded: %u unchanged, %u restarted, %u started, %u stopped",
       counts.kept, counts.changed, counts.added, counts.stopped);
   return G_SOURCE_REMOVE;
@@ -274,6 +277,7 @@ wsa_daemon_new (const gchar * const *paths, const gchar * http_address,
   self->loop = g_main_loop_new (NULL, FALSE);
   self->supervisors = g_ptr_array_new_with_free_func ((GDestroyNotify)
       wsa_supervisor_unref);
+  self->processes = wsa_process_list_new (on_processes_changed, self);
   return self;
 }
 
@@ -299,17 +303,25 @@ load (WsaDaemon * self)
     }
     g_ptr_array_add (self->supervisors, sup);
   }
+  for (i = 0; i < set->processes->len; i++)
+    wsa_process_list_add (self->processes,
+        g_steal_pointer (&set->processes->pdata[i]));
   return WSA_EXIT_OK;
 }
 
-static GPtrArray *
-get_supervisors (gpointer user_data)
+static void
+get_subjects (gpointer user_data, GPtrArray ** pipelines,
+    GPtrArray ** processes)
 {
   WsaDaemon *self = user_data;
 
-  return self->supervisors;
+  *pipelines = self->supervisors;
+  *processes = wsa_process_list_get (self->processes);
 }
 
+/* Pipelines first (they may be PulseAudio clients of a process), then the
+ * processes, whose children are waited for: SIGTERM, SIGKILL after their
+ * stop-timeout. */
 static void
 stop_all (WsaDaemon * self)
 {
@@ -318,6 +330,22 @@ stop_all (WsaDaemon * self)
   for (i = 0; i < self->supervisors->len; i++)
     wsa_supervisor_stop (g_ptr_array_index (self->supervisors, i),
         "shutting down");
+  wsa_process_list_stop (self->processes, "shutting down");
+  while (wsa_process_list_is_alive (self->processes))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+log_start (WsaDaemon * self)
+{
+  guint pipelines = self->supervisors->len;
+  guint processes = wsa_process_list_get (self->processes)->len;
+  g_autofree gchar *also = processes == 0 ? g_strdup ("") :
+      g_strdup_printf (" and %u process%s", processes,
+      processes == 1 ? "" : "es");
+
+  wsa_log ("%s %s: running %u pipeline%s%s", PACKAGE, VERSION, pipelines,
+      pipelines == 1 ? "" : "s", also);
 }
 
 static gboolean
@@ -327,7 +355,7 @@ start_http (WsaDaemon * self)
 
   if (self->http_address == NULL)
     return TRUE;
-  self->http = wsa_http_new (self->http_address, get_supervisors, self, &error);
+  self->http = wsa_http_new (self->http_address, get_subjects, self, &error);
   if (self->http == NULL)
     g_printerr ("ERROR: --http %s: %s\n", self->http_address, error->message);
   return self->http != NULL;
@@ -346,8 +374,8 @@ wsa_daemon_run (WsaDaemon * self)
     return WSA_EXIT_SOFTWARE;
   watch_signals (self);
   watchdog = wsa_watchdog_new (self->watchdog_s, WSA_EXIT_SOFTWARE);
-  wsa_log ("%s %s: running %u pipeline%s", PACKAGE, VERSION,
-      self->supervisors->len, self->supervisors->len == 1 ? "" : "s");
+  log_start (self);
+  wsa_process_list_start (self->processes);
   for (i = 0; i < self->supervisors->len; i++)
     wsa_supervisor_start (g_ptr_array_index (self->supervisors, i));
   g_main_loop_run (self->loop);
@@ -367,6 +395,7 @@ wsa_daemon_free (WsaDaemon * self)
   g_clear_handle_id (&self->done_source, g_source_remove);
   g_clear_pointer (&self->http, wsa_http_free);
   g_ptr_array_unref (self->supervisors);
+  wsa_process_list_free (self->processes);
   g_main_loop_unref (self->loop);
   g_strfreev (self->envp);
   g_strfreev (self->paths);

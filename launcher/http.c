@@ -2,8 +2,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * A libsoup SoupServer in the main context serving two documents:
- *   GET /healthz  200 (all well) or 503 (a pipeline is restarting or failed)
- *                 with a JSON body
+ *   GET /healthz  200 (all well) or 503 (a pipeline or process is restarting
+ *                 or failed) with a JSON body
  *   GET /metrics  Prometheus text format
  * ADDR:PORT is an IP address (IPv6 in brackets) or nothing for all
  * interfaces, and a port; port 0 picks a free port, which the "listening on"
@@ -104,12 +104,14 @@ serve_healthz (SoupServer * server, SoupServerMessage * msg,
     const char *path, GHashTable * query, gpointer user_data)
 {
   WsaHttp *self = user_data;
+  GPtrArray *pipelines, *processes;
   gboolean healthy;
   gchar *body;
 
   if (!check_method (msg))
     return;
-  body = wsa_report_health (self->source (self->user_data), &healthy);
+  self->source (self->user_data, &pipelines, &processes);
+  body = wsa_report_health (pipelines, processes, &healthy);
   respond (msg, healthy ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE,
       "application/json", body);
 }
@@ -119,11 +121,13 @@ serve_metrics (SoupServer * server, SoupServerMessage * msg,
     const char *path, GHashTable * query, gpointer user_data)
 {
   WsaHttp *self = user_data;
+  GPtrArray *pipelines, *processes;
 
   if (!check_method (msg))
     return;
+  self->source (self->user_data, &pipelines, &processes);
   respond (msg, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8",
-      wsa_report_metrics (self->source (self->user_data)));
+      wsa_report_metrics (pipelines, processes));
 }
 
 static gboolean

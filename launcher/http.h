@@ -9,8 +9,9 @@ G_BEGIN_DECLS
 
 typedef struct _WsaHttp WsaHttp;
 
-/* Returns the current supervisors (borrowed). */
-typedef GPtrArray *(*WsaHttpSource) (gpointer user_data);
+/* Gives the current pipeline and process supervisors (borrowed). */
+typedef void (*WsaHttpSource) (gpointer user_data, GPtrArray ** pipelines,
+    GPtrArray ** processes);
 
 gboolean wsa_http_parse_address (const gchar * text,
     GInetSocketAddress ** address, GError ** error);

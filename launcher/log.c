@@ -66,6 +66,22 @@ wsa_log_event (const gchar * pipeline, const gchar * state, guint restarts,
   wsa_log ("%s", line->str);
 }
 
+/* pid is left out when 0 (no process). */
+void
+wsa_log_process_event (const gchar * process, const gchar * state,
+    guint restarts, gint pid, const gchar * reason)
+{
+  g_autofree gchar *quoted = logfmt_quote (reason ? reason : "");
+  g_autoptr (GString) line = g_string_new (NULL);
+
+  g_string_printf (line, "process=%s state=%s restarts=%u", process, state,
+      restarts);
+  if (pid > 0)
+    g_string_append_printf (line, " pid=%d", pid);
+  g_string_append_printf (line, " reason=%s", quoted);
+  wsa_log ("%s", line->str);
+}
+
 /* Prints an ERROR or WARNING message like gst-launch-1.0 does. */
 void
 wsa_log_gst_message (GstMessage * message)

@@ -1,32 +1,41 @@
 /* wsaudio - runs declarative GStreamer pipelines, restarting what fails
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- *   wsaudio [OPTION...] run PATH...    run the pipelines (files or directories
- *                                      of *.pipeline files)
+ *   wsaudio [OPTION...] run PATH...    run the pipelines and processes (files
+ *                                      or directories of *.pipeline and
+ *                                      *.process files)
  *   wsaudio [OPTION...] check PATH...  parse, expand and build them, then exit
  *   wsaudio [OPTION...] print FILE     print the expanded launch line
+ *   wsaudio health [ADDR:PORT]         GET /healthz of a running wsaudio
  *
  * Exit statuses (sysexits.h): 0 success, 64 usage, 66 a PATH is missing or
- * holds no pipeline file, 70 runtime failure, 78 invalid pipeline file.
+ * holds no pipeline or process file, 70 runtime failure, 78 invalid file;
+ * `health`: 0 healthy, 1 not.
  */
 #include "config.h"
 
 #include "commands.h"
 #include "exit-status.h"
+#include "health.h"
 
 #include <gst/gst.h>
 #include <locale.h>
 
 #define SUMMARY \
   "Commands:\n" \
-  "  run PATH...     run the pipelines of PATH (files, or directories of\n" \
-  "                  *.pipeline files); SIGHUP reloads, SIGTERM stops\n" \
-  "  check PATH...   parse, expand and build every pipeline, without\n" \
-  "                  running it; one line per problem\n" \
-  "  print FILE      print the expanded gst-launch-1.0 line of FILE\n" \
+  "  run PATH...     run the pipelines and processes of PATH (files, or\n" \
+  "                  directories of *.pipeline and *.process files);\n" \
+  "                  SIGHUP reloads, SIGTERM stops\n" \
+  "  check PATH...   parse, expand and build every pipeline, check every\n" \
+  "                  process, without running any; one line per problem\n" \
+  "  print FILE      print the expanded gst-launch-1.0 line of FILE (the\n" \
+  "                  command of a *.process FILE)\n" \
+  "  health [ADDR:PORT]  GET /healthz of a running `wsaudio --http`\n" \
+  "                  (default " WSA_HEALTH_DEFAULT_ADDRESS "): exit 0 if\n" \
+  "                  healthy, 1 if not\n" \
   "\n" \
   "Exit status: 0 success, 64 usage error, 66 missing input, 70 runtime\n" \
-  "failure, 78 invalid pipeline file."
+  "failure, 78 invalid pipeline or process file."
 
 #define DEFAULT_WATCHDOG_S 10
 
@@ -63,7 +72,8 @@ make_context (Options * options)
   GOptionContext *context = g_option_context_new ("COMMAND PATH...");
 
   g_option_context_set_summary (context,
-      "Runs the GStreamer pipelines described in pipeline files.");
+      "Runs the GStreamer pipelines described in pipeline files, and the "
+      "programs of process files.");
   g_option_context_set_description (context, SUMMARY);
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_add_group (context, gst_init_get_option_group ());
@@ -85,12 +95,15 @@ dispatch (Options * options, gint argc, gchar ** argv)
   const gchar *const *paths = (const gchar * const *) argv + 2;
 
   if (command == NULL)
-    return usage ("missing COMMAND (run, check or print)");
+    return usage ("missing COMMAND (run, check, print or health)");
   if (g_str_equal (command, "print"))
     return argc == 3 ? wsa_command_print (argv[2])
         : usage ("print takes exactly one FILE");
+  if (g_str_equal (command, "health"))
+    return argc <= 3 ? wsa_command_health (argc == 3 ? argv[2] : NULL)
+        : usage ("health takes at most one ADDR:PORT");
   if (!g_str_equal (command, "run") && !g_str_equal (command, "check"))
-    return usage ("unknown COMMAND (expected run, check or print)");
+    return usage ("unknown COMMAND (expected run, check, print or health)");
   if (argc < 3)
     return usage ("missing PATH");
   if (g_str_equal (command, "check"))

@@ -3,28 +3,12 @@
  */
 #pragma once
 
+#include "keyfile-loader.h"
+
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
 
-#define WSA_CONFIG_ERROR (wsa_config_error_quark ())
-
-typedef enum
-{
-  WSA_CONFIG_ERROR_NOT_FOUND,   /* the file cannot be read */
-  WSA_CONFIG_ERROR_INVALID,     /* the file is not a valid pipeline file */
-} WsaConfigError;
-
-typedef enum
-{
-  WSA_RESTART_ALWAYS,
-  WSA_RESTART_ON_FAILURE,
-  WSA_RESTART_NEVER,
-} WsaRestartPolicy;
-
-#define WSA_DEFAULT_RESTART WSA_RESTART_ALWAYS
-#define WSA_DEFAULT_RESTART_DELAY_MS 250
-#define WSA_DEFAULT_RESTART_MAX_DELAY_MS 2000
 #define WSA_DEFAULT_IDLE_TIMEOUT_MS 10000
 #define WSA_DEFAULT_STALL_TIMEOUT_MS 0
 
@@ -44,8 +28,6 @@ typedef struct
   guint on_demand_line;
 } WsaPipelineConfig;
 
-GQuark wsa_config_error_quark (void);
-
 WsaPipelineConfig *wsa_pipeline_config_load (const gchar * path,
     const gchar * const *envp, GError ** error);
 void wsa_pipeline_config_free (WsaPipelineConfig * config);
@@ -53,8 +35,6 @@ gboolean wsa_pipeline_config_equal (const WsaPipelineConfig * a,
     const WsaPipelineConfig * b);
 GstElement *wsa_pipeline_config_instantiate (const WsaPipelineConfig * config,
     GError ** error);
-
-const gchar *wsa_restart_policy_to_string (WsaRestartPolicy policy);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsaPipelineConfig, wsa_pipeline_config_free)
 

@@ -5,7 +5,9 @@
  * the WebSocket elements' counters are read from their properties.
  *
  * /healthz: {"status":"ok"|"failing","pipelines":[{"name":..,"file":..,
- *   "state":..,"restarts":N,"clients":N|null,"reason":..}, ...]}
+ *   "state":..,"restarts":N,"clients":N|null,"reason":..}, ...],
+ *   "processes":[{"name":..,"file":..,"state":..,"restarts":N,
+ *   "pid":N|null,"reason":..}, ...]}
  * /metrics: Prometheus text format 0.0.4, see PIPELINE-FILES.md.
  */
 #include "report.h"
@@ -55,23 +57,65 @@ json_pipeline (GString * out, WsaSupervisor * sup)
   g_string_append_c (out, '}');
 }
 
+static void
+json_process (GString * out, WsaProcessSupervisor * sup)
+{
+  gint pid = wsa_process_supervisor_get_pid (sup);
+
+  g_string_append (out, "{\"name\":");
+  json_string (out, wsa_process_supervisor_get_name (sup));
+  g_string_append (out, ",\"file\":");
+  json_string (out, wsa_process_supervisor_get_config (sup)->path);
+  g_string_append (out, ",\"state\":");
+  json_string (out, wsa_process_state_to_string
+      (wsa_process_supervisor_get_state (sup)));
+  g_string_append_printf (out, ",\"restarts\":%u,\"pid\":",
+      wsa_process_supervisor_get_restarts (sup));
+  if (pid > 0)
+    g_string_append_printf (out, "%d", pid);
+  else
+    g_string_append (out, "null");
+  g_string_append (out, ",\"reason\":");
+  json_string (out, wsa_process_supervisor_get_reason (sup));
+  g_string_append_c (out, '}');
+}
+
+static gboolean
+all_healthy (GPtrArray * pipelines, GPtrArray * processes)
+{
+  guint i;
+
+  for (i = 0; i < pipelines->len; i++)
+    if (wsa_state_is_failing (wsa_supervisor_get_state
+            (g_ptr_array_index (pipelines, i))))
+      return FALSE;
+  for (i = 0; processes && i < processes->len; i++)
+    if (wsa_process_state_is_failing (wsa_process_supervisor_get_state
+            (g_ptr_array_index (processes, i))))
+      return FALSE;
+  return TRUE;
+}
+
 gchar *
-wsa_report_health (GPtrArray * supervisors, gboolean * healthy)
+wsa_report_health (GPtrArray * pipelines, GPtrArray * processes,
+    gboolean * healthy)
 {
   GString *out = g_string_new (NULL);
   guint i;
 
-  *healthy = TRUE;
-  for (i = 0; i < supervisors->len; i++)
-    if (wsa_state_is_failing (wsa_supervisor_get_state
-            (g_ptr_array_index (supervisors, i))))
-      *healthy = FALSE;
+  *healthy = all_healthy (pipelines, processes);
   g_string_append_printf (out, "{\"status\":\"%s\",\"pipelines\":[",
       *healthy ? "ok" : "failing");
-  for (i = 0; i < supervisors->len; i++) {
+  for (i = 0; i < pipelines->len; i++) {
     if (i > 0)
       g_string_append_c (out, ',');
-    json_pipeline (out, g_ptr_array_index (supervisors, i));
+    json_pipeline (out, g_ptr_array_index (pipelines, i));
+  }
+  g_string_append (out, "],\"processes\":[");
+  for (i = 0; processes && i < processes->len; i++) {
+    if (i > 0)
+      g_string_append_c (out, ',');
+    json_process (out, g_ptr_array_index (processes, i));
   }
   g_string_append (out, "]}\n");
   return g_string_free (out, FALSE);
@@ -120,6 +164,36 @@ metrics_restarts (GString * out, GPtrArray * supervisors)
   }
 }
 
+static void
+metrics_processes (GString * out, GPtrArray * processes)
+{
+  guint i;
+  WsaProcessState state;
+
+  metric_header (out, "wsaudio_process_state", "gauge",
+      "1 for the state each supervised process is in, 0 for the others.");
+  for (i = 0; processes && i < processes->len; i++) {
+    WsaProcessSupervisor *sup = g_ptr_array_index (processes, i);
+
+    for (state = 0; state <= WSA_PROCESS_STATE_LAST; state++)
+      g_string_append_printf (out,
+          "wsaudio_process_state{process=\"%s\",state=\"%s\"} %d\n",
+          wsa_process_supervisor_get_name (sup),
+          wsa_process_state_to_string (state),
+          wsa_process_supervisor_get_state (sup) == state);
+  }
+  metric_header (out, "wsaudio_process_restarts_total", "counter",
+      "Restarts of each supervised process since it was loaded.");
+  for (i = 0; processes && i < processes->len; i++) {
+    WsaProcessSupervisor *sup = g_ptr_array_index (processes, i);
+
+    g_string_append_printf (out,
+        "wsaudio_process_restarts_total{process=\"%s\"} %u\n",
+        wsa_process_supervisor_get_name (sup),
+        wsa_process_supervisor_get_restarts (sup));
+  }
+}
+
 typedef guint64 (*ElementValue) (GstElement * element);
 
 static guint64
@@ -152,7 +226,7 @@ metrics_elements (GString * out, GPtrArray * supervisors,
 }
 
 gchar *
-wsa_report_metrics (GPtrArray * supervisors)
+wsa_report_metrics (GPtrArray * supervisors, GPtrArray * processes)
 {
   GString *out = g_string_new (NULL);
 
@@ -168,5 +242,6 @@ wsa_report_metrics (GPtrArray * supervisors)
       "wsaudio_websocket_received_bytes_total", "counter",
       "Bytes received from WebSocket clients (websocketsrc).",
       wsa_websocket_get_bytes_received);
+  metrics_processes (out, processes);
   return g_string_free (out, FALSE);
 }

@@ -3,11 +3,14 @@
  */
 #pragma once
 
+#include "process-supervisor.h"
 #include "supervisor.h"
 
 G_BEGIN_DECLS
 
-gchar *wsa_report_health (GPtrArray * supervisors, gboolean * healthy);
-gchar *wsa_report_metrics (GPtrArray * supervisors);
+/* @pipelines: WsaSupervisor *; @processes: WsaProcessSupervisor * or NULL */
+gchar *wsa_report_health (GPtrArray * pipelines, GPtrArray * processes,
+    gboolean * healthy);
+gchar *wsa_report_metrics (GPtrArray * pipelines, GPtrArray * processes);
 
 G_END_DECLS

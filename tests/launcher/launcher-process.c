@@ -5,6 +5,7 @@
 
 #include "wsa-test-wait.h"
 
+#include <gst/check/gstcheck.h>
 #include <signal.h>
 
 struct _LauncherProcess
@@ -153,6 +154,20 @@ launcher_process_wait_line (LauncherProcess * self, const gchar * needle,
 }
 
 guint
+launcher_process_expect_line (LauncherProcess * self, const gchar * needle,
+    guint from, guint timeout_ms)
+{
+  gint index = launcher_process_wait_line (self, needle, from, timeout_ms);
+  g_autofree gchar *dump = NULL;
+
+  if (index >= 0)
+    return (guint) index;
+  dump = launcher_process_dump (self);
+  fail ("no line \"%s\" in time\n%s", needle, dump);
+  return 0;
+}
+
+guint
 launcher_process_count_lines (LauncherProcess * self, const gchar * needle,
     guint from)
 {
@@ -225,4 +240,28 @@ launcher_run (gchar ** out, gchar ** err, const gchar * first_arg, ...)
   g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
   g_assert_no_error (error);
   return g_subprocess_get_exit_status (process);
+}
+
+gboolean
+launcher_unshare_usable (void)
+{
+  g_autofree gchar *unshare = g_find_program_in_path ("unshare");
+  gint status = -1;
+
+  if (unshare == NULL)
+    return FALSE;
+  return g_spawn_command_line_sync ("unshare --pid --fork true", NULL, NULL,
+      &status, NULL) && g_spawn_check_wait_status (status, NULL);
+}
+
+gchar *
+launcher_children_of (const gchar * pid)
+{
+  g_autofree gchar *path = g_strdup_printf ("/proc/%s/task/%s/children",
+      pid, pid);
+  g_autofree gchar *children = NULL;
+
+  if (!g_file_get_contents (path, &children, NULL, NULL))
+    return NULL;
+  return g_strdup (g_strstrip (children));
 }

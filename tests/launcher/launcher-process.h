@@ -25,6 +25,10 @@ const gchar *launcher_process_pid (LauncherProcess * self);
  * up to @timeout_ms; -1 on timeout. */
 gint launcher_process_wait_line (LauncherProcess * self, const gchar * needle,
     guint from, guint timeout_ms);
+/* Like launcher_process_wait_line(), but fails the test, showing the
+ * output so far, on timeout. */
+guint launcher_process_expect_line (LauncherProcess * self,
+    const gchar * needle, guint from, guint timeout_ms);
 /* Lines seen so far holding @needle at or after @from. */
 guint launcher_process_count_lines (LauncherProcess * self,
     const gchar * needle, guint from);
@@ -41,6 +45,11 @@ gboolean launcher_process_wait_exit (LauncherProcess * self,
 /* Runs the binary to completion; returns its exit status and output. */
 gint launcher_run (gchar ** out, gchar ** err, const gchar * first_arg, ...)
     G_GNUC_NULL_TERMINATED;
+
+/* Whether `unshare --pid --fork` works here (it needs privileges). */
+gboolean launcher_unshare_usable (void);
+/* The pids of the children of process @pid, space-separated, or NULL. */
+gchar *launcher_children_of (const gchar * pid);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LauncherProcess, launcher_process_free)
 

@@ -98,7 +98,8 @@ GST_START_TEST (test_healthz_and_metrics)
   fail_unless_equals_int (request ("GET", base, "/healthz", &body), 200);
   expected = g_strdup_printf ("{\"status\":\"ok\",\"pipelines\":["
       "{\"name\":\"good\",\"file\":\"%s\",\"state\":\"playing\","
-      "\"restarts\":0,\"clients\":null,\"reason\":\"started\"}]}\n", good);
+      "\"restarts\":0,\"clients\":null,\"reason\":\"started\"}],"
+      "\"processes\":[]}\n", good);
   fail_unless_equals_string (body, expected);
   g_clear_pointer (&body, g_free);
 

@@ -216,8 +216,8 @@ GST_START_TEST (test_websocket_metrics)
 
   /* The counter moves while audio flows: read it on both sides. */
   g_object_get (ws, "bytes-served", &before, NULL);
-  metrics = wsa_report_metrics (all);
-  health = wsa_report_health (all, &healthy);
+  metrics = wsa_report_metrics (all, NULL);
+  health = wsa_report_health (all, NULL, &healthy);
   g_object_get (ws, "bytes-served", &after, NULL);
   sent = metric_value (metrics, "wsaudio_websocket_sent_bytes_total"
       "{pipeline=\"live\",element=\"ws\"} ");

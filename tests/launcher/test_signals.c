@@ -112,29 +112,11 @@ GST_START_TEST (test_sighup)
 
 GST_END_TEST;
 
-static gboolean
-unshare_usable (void)
-{
-  g_autofree gchar *unshare = g_find_program_in_path ("unshare");
-  gint status = -1;
-
-  if (unshare == NULL)
-    return FALSE;
-  return g_spawn_command_line_sync ("unshare --pid --fork true", NULL, NULL,
-      &status, NULL) && g_spawn_check_wait_status (status, NULL);
-}
-
 /* The pid of unshare's only child, wsaudio (pid 1 in its namespace). */
 static gchar *
 child_pid (LauncherProcess * proc)
 {
-  g_autofree gchar *path = g_strdup_printf ("/proc/%s/task/%s/children",
-      launcher_process_pid (proc), launcher_process_pid (proc));
-  g_autofree gchar *children = NULL;
-
-  if (!g_file_get_contents (path, &children, NULL, NULL))
-    return NULL;
-  return g_strdup (g_strstrip (children));
+  return launcher_children_of (launcher_process_pid (proc));
 }
 
 /* PID 1 has no default signal actions: only handled signals arrive. */
@@ -148,7 +130,7 @@ GST_START_TEST (test_sigterm_as_pid1)
   g_autofree gchar *pid = NULL;
   gint status = -1;
 
-  if (!unshare_usable ()) {
+  if (!launcher_unshare_usable ()) {
     g_printerr ("SKIP: unshare --pid does not work here\n");
     return;
   }

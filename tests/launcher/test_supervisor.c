@@ -228,14 +228,14 @@ GST_START_TEST (test_reports)
   wsa_supervisor_start (bad);
   fail_unless (WAIT_STATE (good, WSA_STATE_PLAYING, 5000));
   fail_unless (WAIT_STATE (bad, WSA_STATE_PLAYING, 5000));
-  health_ok = wsa_report_health (all, &healthy);
+  health_ok = wsa_report_health (all, NULL, &healthy);
   fail_unless (healthy);
   fail_unless (g_str_has_prefix (health_ok, "{\"status\":\"ok\","));
 
   launcher_test_post_error (bad, "src");
   fail_unless (WAIT_STATE (bad, WSA_STATE_FAILED, 5000));
-  health = wsa_report_health (all, &healthy);
-  metrics = wsa_report_metrics (all);
+  health = wsa_report_health (all, NULL, &healthy);
+  metrics = wsa_report_metrics (all, NULL);
   fail_if (healthy);
   fail_unless (strstr (health, "{\"status\":\"failing\",\"pipelines\":["
           "{\"name\":\"good\",\"file\":\"") != NULL, "%s", health);
