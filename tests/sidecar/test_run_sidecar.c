@@ -2,9 +2,9 @@
  * machine
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * tools/run-sidecar starts PulseAudio with the bundled configuration
- * (pulse/) and execs the launcher on the bundled pipelines.  Speaker and
- * microphone audio flow; PulseAudio told to exit is started again and both
+ * tools/run-sidecar runs the launcher, which supervises PulseAudio with the
+ * bundled configuration (pulse/) and runs the bundled pipelines.  Speaker
+ * and microphone audio flow; PulseAudio told to exit is started again and both
  * directions recover without anyone restarting anything; SIGTERM ends the
  * launcher with status 0 and PulseAudio with it.
  */
@@ -101,7 +101,8 @@ GST_START_TEST (test_run_sidecar_recovers_and_stops)
 
   /* PulseAudio goes away and comes back by itself. */
   fail_unless (pactl ("exit", NULL));
-  fail_unless (launcher_process_wait_line (proc, "pulseaudio exited", 0,
+  fail_unless (launcher_process_wait_line (proc,
+          "process=pulseaudio state=restarting", 0,
           SIDECAR_TIMEOUT_MS) >= 0);
   fail_unless (WSA_TEST_WAIT_UNTIL (pactl ("info", NULL), SIDECAR_TIMEOUT_MS));
   back = g_get_monotonic_time ();
