@@ -156,18 +156,6 @@ capture_pull (Capture * c, GstElement * pipeline)
     c->error = pipeline_error (pipeline);
 }
 
-/* Index of the first 10 ms window whose RMS exceeds @threshold, or -1. */
-static gssize
-onset (const gfloat * s, gsize n, gint rate, gdouble threshold)
-{
-  gsize window = rate / 100, i;
-
-  for (i = 0; window > 0 && i + window <= n; i += window)
-    if (tone_rms (s + i, window) > threshold)
-      return (gssize) i;
-  return -1;
-}
-
 /* Checks @seconds of @c from sample @start: a tone of @expected_hz. */
 static int
 check_tone (Capture * c, gsize start, gdouble seconds, gdouble expected_hz,
@@ -175,14 +163,18 @@ check_tone (Capture * c, gsize start, gdouble seconds, gdouble expected_hz,
 {
   const gfloat *s = (const gfloat *) c->samples->data + start;
   gsize n = seconds * c->rate;
-  gdouble hz = tone_frequency (s, n, c->rate);
+  gdouble good, hz = tone_median_frequency (s, n, c->rate, expected_hz, &good);
   gdouble rms = tone_rms (s, n);
 
-  g_print ("%s: %.2f Hz, RMS %.3f, %d Hz %d ch\n", what, hz, rms, c->rate,
+  g_print ("%s: %.2f Hz (median of 100 ms windows, %.0f %% within 2 %%), "
+      "RMS %.3f, %d Hz %d ch\n", what, hz, good * 100, rms, c->rate,
       c->channels);
   if (fabs (hz - expected_hz) > TOLERANCE * expected_hz)
     return fail ("%s: %.2f Hz, expected %.0f Hz ±2 %%", what, hz,
         expected_hz);
+  if (good < 0.7)
+    return fail ("%s: only %.0f %% of the windows at %.0f Hz", what,
+        good * 100, expected_hz);
   if (rms < MIN_RMS)
     return fail ("%s: RMS %.3f, (nearly) silent", what, rms);
   return 0;
@@ -281,8 +273,8 @@ recording_has_tone (Recording * r, GstElement * recorder, gdouble seconds)
 {
   capture_pull (&r->c, recorder);
   if (r->onset < 0 && r->c.rate > 0)
-    r->onset = onset ((const gfloat *) r->c.samples->data, r->c.samples->len,
-        r->c.rate, 0.1);
+    r->onset = tone_onset ((const gfloat *) r->c.samples->data,
+        r->c.samples->len, r->c.rate, 0.1);
   return r->c.error != NULL || (r->onset >= 0
       && r->c.samples->len >= r->onset + seconds * r->c.rate);
 }

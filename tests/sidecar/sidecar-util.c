@@ -187,17 +187,6 @@ pcm_pull (SidecarPcm * pcm)
   }
 }
 
-static gssize
-find_onset (const gfloat * s, gsize n, gint rate, gdouble threshold)
-{
-  gsize window = rate / 100, i;
-
-  for (i = 0; window > 0 && i + window <= n; i += window)
-    if (tone_rms (s + i, window) > threshold)
-      return (gssize) i;
-  return -1;
-}
-
 gboolean
 sidecar_pcm_has_tone (SidecarPcm * pcm, gdouble seconds)
 {
@@ -205,38 +194,10 @@ sidecar_pcm_has_tone (SidecarPcm * pcm, gdouble seconds)
   if (pcm->rate <= 0)
     return FALSE;
   if (pcm->onset < 0)
-    pcm->onset = find_onset ((const gfloat *) pcm->samples->data,
+    pcm->onset = tone_onset ((const gfloat *) pcm->samples->data,
         pcm->samples->len, pcm->rate, 0.1);
   return pcm->onset >= 0
       && pcm->samples->len >= pcm->onset + seconds * pcm->rate;
-}
-
-static gint
-compare_doubles (gconstpointer a, gconstpointer b)
-{
-  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* The frequency of each 100 ms window of @s: their median, and the share
- * of windows within 2 % of @hz.  A dropout (a busy machine) spoils the
- * window it falls in, not the whole measurement; a wrong pitch moves all
- * of them. */
-static gdouble
-median_frequency (const gfloat * s, gsize n, gint rate, gdouble hz,
-    gdouble * good_share)
-{
-  gsize window = rate / 10, count = n / window, i, good = 0;
-  g_autofree gdouble *f = g_new (gdouble, count);
-
-  for (i = 0; i < count; i++) {
-    f[i] = tone_frequency (s + i * window, window, rate);
-    good += fabs (f[i] - hz) <= 0.02 * hz;
-  }
-  *good_share = (gdouble) good / count;
-  qsort (f, count, sizeof (gdouble), compare_doubles);
-  return count % 2 ? f[count / 2] : (f[count / 2 - 1] + f[count / 2]) / 2;
 }
 
 void
@@ -251,7 +212,7 @@ sidecar_pcm_check_tone (SidecarPcm * pcm, gdouble settle, gdouble seconds,
   s = (const gfloat *) pcm->samples->data + pcm->onset
       + (gsize) (settle * pcm->rate);
   n = seconds * pcm->rate;
-  median = median_frequency (s, n, pcm->rate, hz, &good);
+  median = tone_median_frequency (s, n, pcm->rate, hz, &good);
   overall = tone_frequency (s, n, pcm->rate);
   rms = tone_rms (s, n);
   GST_INFO ("measured %.2f Hz (median of 100 ms windows, %.0f %% of them "
