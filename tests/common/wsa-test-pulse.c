@@ -231,8 +231,9 @@ wsa_test_pulse_get_log (WsaTestPulse * self)
   return log;
 }
 
-static void
-remove_tree (const gchar * path)
+/* Removes @path and everything below it (not following links). */
+void
+wsa_test_remove_tree (const gchar * path)
 {
   g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   const gchar *name;
@@ -242,7 +243,7 @@ remove_tree (const gchar * path)
 
     if (g_file_test (child, G_FILE_TEST_IS_DIR)
         && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-      remove_tree (child);
+      wsa_test_remove_tree (child);
     else
       g_unlink (child);
   }
@@ -253,7 +254,7 @@ void
 wsa_test_pulse_free (WsaTestPulse * self)
 {
   wsa_test_pulse_stop (self);
-  remove_tree (self->dir);
+  wsa_test_remove_tree (self->dir);
   g_free (self->dir);
   g_free (self->server);
   g_free (self->script);

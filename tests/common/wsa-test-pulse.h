@@ -25,4 +25,7 @@ gchar *wsa_test_pulse_get_log (WsaTestPulse * self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsaTestPulse, wsa_test_pulse_free)
 
+/* Removes @path and everything below it (not following links). */
+void wsa_test_remove_tree (const gchar * path);
+
 G_END_DECLS

@@ -37,24 +37,6 @@ pactl (const gchar * command, ...)
   return status == 0;
 }
 
-static void
-remove_tree (const gchar * path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const gchar *name;
-
-  while (dir && (name = g_dir_read_name (dir))) {
-    g_autofree gchar *child = g_build_filename (path, name, NULL);
-
-    if (g_file_test (child, G_FILE_TEST_IS_DIR)
-        && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-      remove_tree (child);
-    else
-      g_unlink (child);
-  }
-  g_rmdir (path);
-}
-
 GST_START_TEST (test_run_sidecar_recovers_and_stops)
 {
   g_autofree gchar *tmp = g_dir_make_tmp ("wsaudio-run-sidecar-XXXXXX", NULL);
@@ -144,7 +126,7 @@ GST_START_TEST (test_run_sidecar_recovers_and_stops)
   fail_unless_equals_int (status, 0);
   fail_unless (WSA_TEST_WAIT_UNTIL (!pactl ("info", NULL), 5000),
       "PulseAudio outlived wsaudio");
-  remove_tree (tmp);
+  wsa_test_remove_tree (tmp);
 }
 
 GST_END_TEST;
