@@ -6,7 +6,7 @@
  * output goes where wsaudio's log goes), stdin from /dev/null and
  * wsaudio's environment.  GSubprocess reaps the child; its exit comes back
  * as a wait_async callback on the main context, which applies the restart
- * policy with the same backoff as pipelines (backoff.c): the n-th
+ * policy with the same bookkeeping as pipelines (restart-policy.c): the n-th
  * consecutive failure waits restart-delay × 2^(n-1), at most
  * restart-max-delay, and a run lasting restart-max-delay resets the count.
  * A non-zero exit status and a death by a signal are failures; an exit with
@@ -24,9 +24,9 @@
  */
 #include "process-supervisor.h"
 
-#include "backoff.h"
 #include "duration.h"
 #include "log.h"
+#include "restart-policy.h"
 
 #include <gio/gio.h>
 #include <signal.h>
@@ -46,12 +46,8 @@ struct _WsaProcessSupervisor
   WsaProcessState state;
   gchar *reason;
   gchar *stop_reason;
-  guint restarts;
-  guint consecutive_failures;
-  guint restart_delay_ms;
+  WsaRestarter restarter;
 
-  guint restart_source;
-  guint healthy_source;
   guint kill_source;
   WsaProcessSupervisorFunc func;
   gpointer func_data;
@@ -89,7 +85,7 @@ set_state (WsaProcessSupervisor * self, WsaProcessState state,
   g_free (self->reason);
   self->reason = copy;
   wsa_log_process_event (self->config->name, state_names[state],
-      self->restarts, pid, copy);
+      self->restarter.restarts, pid, copy);
   if (self->func)
     self->func (self, self->func_data);
 }
@@ -141,36 +137,6 @@ describe_exit (GSubprocess * child)
 }
 
 /* ------------------------------------------------------------------ */
-/* Timers */
-
-static void
-cancel_timers (WsaProcessSupervisor * self)
-{
-  g_clear_handle_id (&self->restart_source, g_source_remove);
-  g_clear_handle_id (&self->healthy_source, g_source_remove);
-}
-
-static gboolean
-on_healthy (gpointer user_data)
-{
-  WsaProcessSupervisor *self = user_data;
-
-  self->healthy_source = 0;
-  self->consecutive_failures = 0;
-  return G_SOURCE_REMOVE;
-}
-
-/* A run counts as healthy once it has lasted restart-max-delay. */
-static void
-arm_healthy_timer (WsaProcessSupervisor * self)
-{
-  if (self->healthy_source || self->consecutive_failures == 0)
-    return;
-  self->healthy_source = g_timeout_add (self->config->restart_max_delay_ms,
-      on_healthy, self);
-}
-
-/* ------------------------------------------------------------------ */
 /* Spawning */
 
 static void
@@ -215,38 +181,17 @@ spawn (WsaProcessSupervisor * self, const gchar * reason)
   self->pid = id ? atoi (id) : 0;
   g_subprocess_wait_async (self->child, NULL, on_child_exit,
       wsa_process_supervisor_ref (self));
-  arm_healthy_timer (self);
+  wsa_restarter_arm_healthy (&self->restarter);
   set_state (self, WSA_PROCESS_RUNNING, reason, self->pid);
 }
 
 /* ------------------------------------------------------------------ */
 /* Exits and restarts */
 
-static gboolean
-on_restart (gpointer user_data)
-{
-  WsaProcessSupervisor *self = user_data;
-  g_autofree gchar *reason = g_strdup_printf ("restart %u", self->restarts);
-
-  self->restart_source = 0;
-  spawn (self, reason);
-  return G_SOURCE_REMOVE;
-}
-
 static void
-schedule_restart (WsaProcessSupervisor * self, const gchar * what, gint pid)
+on_restart (gpointer user_data, const gchar * reason)
 {
-  g_autofree gchar *delay = NULL;
-  g_autofree gchar *line = NULL;
-
-  self->restart_delay_ms = wsa_backoff_delay (self->config->restart_delay_ms,
-      self->config->restart_max_delay_ms, self->consecutive_failures);
-  self->restarts++;
-  delay = wsa_duration_format (self->restart_delay_ms);
-  line = g_strdup_printf ("%s; restart %u in %s", what, self->restarts, delay);
-  self->restart_source = g_timeout_add (self->restart_delay_ms, on_restart,
-      self);
-  set_state (self, WSA_PROCESS_RESTARTING, line, pid);
+  spawn (user_data, reason);
 }
 
 /* The child @pid is gone (or could not be started: pid 0). */
@@ -254,17 +199,20 @@ static void
 handle_exit (WsaProcessSupervisor * self, gboolean failed, const gchar * what,
     gint pid)
 {
-  cancel_timers (self);
+  g_autofree gchar *line = NULL;
+
+  wsa_restarter_cancel (&self->restarter);
   if (!failed && self->config->restart != WSA_RESTART_ALWAYS) {
     set_state (self, WSA_PROCESS_FINISHED, what, pid);
     return;
   }
-  self->consecutive_failures++;
+  wsa_restarter_fail (&self->restarter);
   if (failed && self->config->restart == WSA_RESTART_NEVER) {
     set_state (self, WSA_PROCESS_FAILED, what, pid);
     return;
   }
-  schedule_restart (self, what, pid);
+  line = wsa_restarter_schedule (&self->restarter, what);
+  set_state (self, WSA_PROCESS_RESTARTING, line, pid);
 }
 
 static void
@@ -315,7 +263,7 @@ wsa_process_supervisor_stop (WsaProcessSupervisor * self, const gchar * reason)
 {
   g_autofree gchar *line = NULL;
 
-  cancel_timers (self);
+  wsa_restarter_cancel (&self->restarter);
   if (self->child == NULL) {
     if (self->state != WSA_PROCESS_STOPPED)
       set_state (self, WSA_PROCESS_STOPPED, reason, 0);
@@ -343,6 +291,8 @@ wsa_process_supervisor_new (WsaProcessConfig * config)
 
   self->ref_count = 1;
   self->config = config;
+  wsa_restarter_init (&self->restarter, config->restart_delay_ms,
+      config->restart_max_delay_ms, on_restart, NULL, self);
   return self;
 }
 
@@ -359,7 +309,7 @@ wsa_process_supervisor_unref (WsaProcessSupervisor * self)
   if (!g_atomic_int_dec_and_test (&self->ref_count))
     return;
   g_warn_if_fail (self->child == NULL);
-  cancel_timers (self);
+  wsa_restarter_cancel (&self->restarter);
   wsa_process_config_free (self->config);
   g_free (self->reason);
   g_free (self->stop_reason);
@@ -379,8 +329,8 @@ wsa_process_supervisor_start (WsaProcessSupervisor * self)
 {
   g_return_if_fail (self->child == NULL);
 
-  cancel_timers (self);
-  self->consecutive_failures = 0;
+  wsa_restarter_cancel (&self->restarter);
+  wsa_restarter_reset (&self->restarter);
   spawn (self, "started");
 }
 
@@ -428,5 +378,5 @@ wsa_process_supervisor_get_pid (WsaProcessSupervisor * self)
 guint
 wsa_process_supervisor_get_restarts (WsaProcessSupervisor * self)
 {
-  return self->restarts;
+  return self->restarter.restarts;
 }

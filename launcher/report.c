@@ -35,49 +35,71 @@ json_string (GString * out, const gchar * value)
   g_string_append_c (out, '"');
 }
 
-static void
-json_pipeline (GString * out, WsaSupervisor * sup)
+/* One /healthz entry, of either kind: they differ only in @key. */
+typedef struct
 {
-  gint clients = wsa_supervisor_get_clients (sup);
+  const gchar *name;
+  const gchar *file;
+  const gchar *state;
+  guint restarts;
+  const gchar *key;             /* "clients" or "pid" */
+  gint value;                   /* of @key; < 0 for null */
+  const gchar *reason;
+} JsonEntry;
 
+static void
+json_entry (GString * out, const JsonEntry * e)
+{
   g_string_append (out, "{\"name\":");
-  json_string (out, wsa_supervisor_get_name (sup));
+  json_string (out, e->name);
   g_string_append (out, ",\"file\":");
-  json_string (out, wsa_supervisor_get_config (sup)->path);
+  json_string (out, e->file);
   g_string_append (out, ",\"state\":");
-  json_string (out, wsa_state_to_string (wsa_supervisor_get_state (sup)));
-  g_string_append_printf (out, ",\"restarts\":%u,\"clients\":",
-      wsa_supervisor_get_restarts (sup));
-  if (clients < 0)
+  json_string (out, e->state);
+  g_string_append_printf (out, ",\"restarts\":%u,\"%s\":", e->restarts, e->key);
+  if (e->value < 0)
     g_string_append (out, "null");
   else
-    g_string_append_printf (out, "%d", clients);
+    g_string_append_printf (out, "%d", e->value);
   g_string_append (out, ",\"reason\":");
-  json_string (out, wsa_supervisor_get_reason (sup));
+  json_string (out, e->reason);
   g_string_append_c (out, '}');
 }
 
+/* "clients": -1 (null) when the pipeline has no WebSocket element. */
+static void
+json_pipeline (GString * out, WsaSupervisor * sup)
+{
+  JsonEntry e = {
+    .name = wsa_supervisor_get_name (sup),
+    .file = wsa_supervisor_get_config (sup)->path,
+    .state = wsa_state_to_string (wsa_supervisor_get_state (sup)),
+    .restarts = wsa_supervisor_get_restarts (sup),
+    .key = "clients",
+    .value = wsa_supervisor_get_clients (sup),
+    .reason = wsa_supervisor_get_reason (sup),
+  };
+
+  json_entry (out, &e);
+}
+
+/* "pid": null unless a child is running (or stopping). */
 static void
 json_process (GString * out, WsaProcessSupervisor * sup)
 {
   gint pid = wsa_process_supervisor_get_pid (sup);
+  JsonEntry e = {
+    .name = wsa_process_supervisor_get_name (sup),
+    .file = wsa_process_supervisor_get_config (sup)->path,
+    .state = wsa_process_state_to_string (wsa_process_supervisor_get_state
+        (sup)),
+    .restarts = wsa_process_supervisor_get_restarts (sup),
+    .key = "pid",
+    .value = pid > 0 ? pid : -1,
+    .reason = wsa_process_supervisor_get_reason (sup),
+  };
 
-  g_string_append (out, "{\"name\":");
-  json_string (out, wsa_process_supervisor_get_name (sup));
-  g_string_append (out, ",\"file\":");
-  json_string (out, wsa_process_supervisor_get_config (sup)->path);
-  g_string_append (out, ",\"state\":");
-  json_string (out, wsa_process_state_to_string
-      (wsa_process_supervisor_get_state (sup)));
-  g_string_append_printf (out, ",\"restarts\":%u,\"pid\":",
-      wsa_process_supervisor_get_restarts (sup));
-  if (pid > 0)
-    g_string_append_printf (out, "%d", pid);
-  else
-    g_string_append (out, "null");
-  g_string_append (out, ",\"reason\":");
-  json_string (out, wsa_process_supervisor_get_reason (sup));
-  g_string_append_c (out, '}');
+  json_entry (out, &e);
 }
 
 static gboolean

@@ -21,9 +21,9 @@
  */
 #include "supervisor.h"
 
-#include "backoff.h"
 #include "duration.h"
 #include "log.h"
+#include "restart-policy.h"
 #include "stall-watch.h"
 #include "ws-elements.h"
 
@@ -42,9 +42,7 @@ struct _WsaSupervisor
 
   WsaState state;
   gchar *reason;
-  guint restarts;
-  guint consecutive_failures;
-  guint restart_delay_ms;
+  WsaRestarter restarter;
   gboolean ports_logged;        /* FALSE again after a hard bring-down */
   gchar *last_error_key;        /* last ERROR printed, not to repeat it */
 
@@ -53,9 +51,7 @@ struct _WsaSupervisor
   GstMessage *first_error;      /* first ERROR of the current attempt */
 
   guint bus_watch;
-  guint restart_source;
   guint idle_source;
-  guint healthy_source;
   WsaSupervisorFunc func;
   gpointer func_data;
 };
@@ -104,7 +100,7 @@ static void
 log_event (WsaSupervisor * self, const gchar * reason)
 {
   wsa_log_event (self->config->name, state_names[self->state],
-      self->restarts, wsa_supervisor_get_clients (self), reason);
+      self->restarter.restarts, wsa_supervisor_get_clients (self), reason);
 }
 
 /* Once the servers listen (READY), says where: with port=0 this is the
@@ -233,33 +229,20 @@ next_attempt (WsaSupervisor * self)
 static void
 cancel_timers (WsaSupervisor * self)
 {
-  g_clear_handle_id (&self->restart_source, g_source_remove);
+  wsa_restarter_cancel (&self->restarter);
   g_clear_handle_id (&self->idle_source, g_source_remove);
-  g_clear_handle_id (&self->healthy_source, g_source_remove);
   if (self->stall)
     wsa_stall_watch_disarm (self->stall);
 }
 
-static gboolean
+/* After a healthy run the same error is worth printing again. */
+static void
 on_healthy (gpointer user_data)
 {
   WsaSupervisor *self = user_data;
 
-  self->healthy_source = 0;
-  self->consecutive_failures = 0;
   g_clear_pointer (&self->last_error_key, g_free);
   GST_INFO ("%s: healthy run, restart delay reset", self->config->name);
-  return G_SOURCE_REMOVE;
-}
-
-/* A run counts as healthy once it has lasted restart-max-delay. */
-static void
-arm_healthy_timer (WsaSupervisor * self)
-{
-  if (self->healthy_source || self->consecutive_failures == 0)
-    return;
-  self->healthy_source = g_timeout_add (self->config->restart_max_delay_ms,
-      on_healthy, self);
 }
 
 static void
@@ -287,14 +270,14 @@ wants_playing (WsaSupervisor * self)
 static void
 enter_waiting (WsaSupervisor * self, const gchar * reason)
 {
-  arm_healthy_timer (self);
+  wsa_restarter_arm_healthy (&self->restarter);
   set_state (self, WSA_STATE_WAITING, reason);
 }
 
 static void
 enter_playing (WsaSupervisor * self)
 {
-  arm_healthy_timer (self);
+  wsa_restarter_arm_healthy (&self->restarter);
   set_state (self, WSA_STATE_PLAYING, self->reason);
 }
 
@@ -402,32 +385,17 @@ bring_down (WsaSupervisor * self, gboolean hard)
   gst_iterator_foreach (children, lower_child, NULL);
 }
 
-static gboolean
-on_restart (gpointer user_data)
+static void
+on_restart (gpointer user_data, const gchar * reason)
 {
-  WsaSupervisor *self = user_data;
-
-  g_autofree gchar *reason = g_strdup_printf ("restart %u", self->restarts);
-
-  self->restart_source = 0;
-  begin_attempt (self, reason);
-  return G_SOURCE_REMOVE;
+  begin_attempt (user_data, reason);
 }
 
 static void
 schedule_restart (WsaSupervisor * self, const gchar * reason)
 {
-  g_autofree gchar *delay = NULL;
-  g_autofree gchar *line = NULL;
+  g_autofree gchar *line = wsa_restarter_schedule (&self->restarter, reason);
 
-  self->restart_delay_ms = wsa_backoff_delay (self->config->restart_delay_ms,
-      self->config->restart_max_delay_ms, self->consecutive_failures);
-  self->restarts++;
-  delay = wsa_duration_format (self->restart_delay_ms);
-  line = g_strdup_printf ("%s; restart %u in %s", reason, self->restarts,
-      delay);
-  self->restart_source = g_timeout_add (self->restart_delay_ms, on_restart,
-      self);
   set_state (self, WSA_STATE_RESTARTING, line);
 }
 
@@ -452,7 +420,7 @@ handle_failure (WsaSupervisor * self, GstMessage * error, const gchar * reason)
   cancel_timers (self);
   if (error)
     print_error_once (self, error);
-  self->consecutive_failures++;
+  wsa_restarter_fail (&self->restarter);
   if (self->config->restart == WSA_RESTART_NEVER) {
     gst_element_set_state (self->pipeline, GST_STATE_NULL);
     set_state (self, WSA_STATE_FAILED, why);
@@ -471,7 +439,7 @@ handle_eos (WsaSupervisor * self)
     set_state (self, WSA_STATE_FINISHED, "end of stream");
     return;
   }
-  self->consecutive_failures++;
+  wsa_restarter_fail (&self->restarter);
   bring_down (self, FALSE);
   schedule_restart (self, "end of stream");
 }
@@ -625,6 +593,8 @@ wsa_supervisor_new (WsaPipelineConfig * config, GError ** error)
   self->ref_count = 1;
   self->config = g_steal_pointer (&owned);
   g_mutex_init (&self->lock);
+  wsa_restarter_init (&self->restarter, self->config->restart_delay_ms,
+      self->config->restart_max_delay_ms, on_restart, on_healthy, self);
   setup_pipeline (self, pipeline);
   return self;
 }
@@ -676,7 +646,7 @@ wsa_supervisor_start (WsaSupervisor * self)
 {
   g_return_if_fail (wsa_state_is_terminal (self->state));
 
-  self->consecutive_failures = 0;
+  wsa_restarter_reset (&self->restarter);
   begin_attempt (self, "started");
 }
 
@@ -747,17 +717,17 @@ wsa_supervisor_get_clients (WsaSupervisor * self)
 guint
 wsa_supervisor_get_restarts (WsaSupervisor * self)
 {
-  return self->restarts;
+  return self->restarter.restarts;
 }
 
 guint
 wsa_supervisor_get_consecutive_failures (WsaSupervisor * self)
 {
-  return self->consecutive_failures;
+  return self->restarter.failures;
 }
 
 guint
 wsa_supervisor_get_restart_delay (WsaSupervisor * self)
 {
-  return self->restart_delay_ms;
+  return self->restarter.next_delay_ms;
 }
