@@ -4,15 +4,21 @@
  *
  *   container-probe free-ports N
  *       prints N distinct TCP ports that were free on 127.0.0.1
- *   container-probe speaker PORT
+ *   container-probe speaker PORT [PATH]
  *       plays a 1 kHz tone into the sink "speaker" of $PULSE_SERVER and
- *       checks that ws://127.0.0.1:PORT/ streams MPEG-TS that decodes to it
- *       (MP2, 44.1 kHz mono)
+ *       checks that ws://127.0.0.1:PORT PATH (default /?jwt_token=x) streams
+ *       MPEG-TS that decodes to it (MP2, 44.1 kHz mono)
+ *   container-probe listen PORT [PATH]
+ *       the same check without playing the tone: something else (a desktop
+ *       container) plays 1 kHz into "speaker"
  *   container-probe microphone PORT PATH RATE
  *       sends a 1 kHz F32LE mono tone at RATE to ws://127.0.0.1:PORT PATH the
  *       way the browser does (one 512-byte message per 128-sample render
  *       quantum, paced in real time) and checks that the source "microphone"
  *       of $PULSE_SERVER records it at 1 kHz
+ *   container-probe refused PORT PATH
+ *       one WebSocket handshake with ws://127.0.0.1:PORT PATH: passes when
+ *       the server answers HTTP 401 (no or a wrong token)
  *
  * Frequencies must be within 2 %.  Exit status 0 when the check passes, 1
  * with a message on stderr when it fails, 64 on a usage error.  Nothing
@@ -42,7 +48,7 @@ G_STATIC_ASSERT (G_BYTE_ORDER == G_LITTLE_ENDIAN);
 #define SPEAKER_TONE "audiotestsrc is-live=true freq=1000 volume=0.5 ! " \
   "audio/x-raw,rate=44100,channels=1 ! pulsesink device=speaker " \
   "client-name=container-probe-tone"
-#define SPEAKER_LISTENER "websocketsrc uri=ws://127.0.0.1:%u/?jwt_token=x " \
+#define SPEAKER_LISTENER "websocketsrc uri=\"ws://127.0.0.1:%u%s\" " \
   "caps=\"video/mpegts,systemstream=true,packetsize=188\" ! tsdemux ! " \
   "mpegaudioparse ! mpg123audiodec ! audioconvert ! " \
   "audio/x-raw,format=F32LE ! appsink name=pcm sync=false"
@@ -191,10 +197,10 @@ speaker_has (Capture * c, GstElement * listener, gdouble seconds)
 }
 
 static int
-probe_speaker (guint port)
+probe_speaker (guint port, const gchar * path, gboolean play_tone)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *desc = g_strdup_printf (SPEAKER_LISTENER, port);
+  g_autofree gchar *desc = g_strdup_printf (SPEAKER_LISTENER, port, path);
   GstElement *tone = NULL, *listener = NULL;
   Capture c = { 0 };
   /* Decoded audio after the first 250 ms, one second of it. */
@@ -202,8 +208,7 @@ probe_speaker (guint port)
   g_autofree gchar *tone_error = NULL;
   int status;
 
-  tone = pipeline_start (SPEAKER_TONE, &error);
-  if (tone == NULL)
+  if (play_tone && (tone = pipeline_start (SPEAKER_TONE, &error)) == NULL)
     return fail ("tone into \"speaker\": %s", error->message);
   listener = pipeline_start (desc, &error);
   if (listener == NULL) {
@@ -218,7 +223,7 @@ probe_speaker (guint port)
         c.samples->len, port, TIMEOUT_MS);
   else if (c.error)
     status = fail ("speaker: listener: %s", c.error);
-  else if ((tone_error = pipeline_error (tone)))
+  else if (tone && (tone_error = pipeline_error (tone)))
     status = fail ("speaker: tone: %s", tone_error);
   else if (c.rate != 44100 || c.channels != 1)
     status = fail ("speaker: decoded %d Hz %d channels, expected 44100 Hz "
@@ -373,12 +378,31 @@ parse_uint (const gchar * s, guint max)
   return value;
 }
 
+/* --- refused --------------------------------------------------------------- */
+
+static int
+probe_refused (guint port, const gchar * path)
+{
+  guint status = 0;
+  SoupWebsocketConnection *conn = ws_test_connect (port, path, NULL, &status);
+
+  if (conn != NULL) {
+    g_object_unref (conn);
+    return fail ("port %u%s: connected, expected HTTP 401", port, path);
+  }
+  if (status != 401)
+    return fail ("port %u%s: HTTP %u, expected 401", port, path, status);
+  g_print ("port %u%s: HTTP 401\n", port, path);
+  return 0;
+}
+
 static int
 usage (void)
 {
   g_printerr ("usage: container-probe free-ports N\n"
-      "       container-probe speaker PORT\n"
-      "       container-probe microphone PORT PATH RATE\n");
+      "       container-probe speaker|listen PORT [PATH]\n"
+      "       container-probe microphone PORT PATH RATE\n"
+      "       container-probe refused PORT PATH\n");
   return 64;
 }
 
@@ -393,8 +417,12 @@ main (int argc, char **argv)
     return free_ports (parse_uint (argv[2], 16));
   if (argc < 3 || !(port = parse_uint (argv[2], 65535)))
     return usage ();
-  if (argc == 3 && g_str_equal (argv[1], "speaker"))
-    return probe_speaker (port);
+  if ((argc == 3 || argc == 4) && (g_str_equal (argv[1], "speaker")
+          || g_str_equal (argv[1], "listen")))
+    return probe_speaker (port, argc == 4 ? argv[3] : "/?jwt_token=x",
+        g_str_equal (argv[1], "speaker"));
+  if (argc == 4 && g_str_equal (argv[1], "refused"))
+    return probe_refused (port, argv[3]);
   if (argc == 5 && g_str_equal (argv[1], "microphone")
       && parse_uint (argv[4], 384000))
     return probe_microphone (port, argv[3], parse_uint (argv[4], 384000));

@@ -72,36 +72,10 @@ cleanup () {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-fail () {
-  echo "FAIL: $*" >&2
-  exit 1
-}
+# shellcheck source=tests/container/lib.sh
+. "$SRC/tests/container/lib.sh"
 
-ok () {
-  echo "ok - $*"
-}
-
-# step TITLE: prints the time the previous step took and starts the next.
-step () {
-  now=$(date +%s)
-  echo "# [$(( now - T0 )) s, previous step $(( now - STEP_T0 )) s] $*"
-  STEP_T0=$now
-}
-
-# wait_until SECONDS COMMAND...: runs COMMAND every 100 ms until it
-# succeeds; fails after SECONDS.
-wait_until () {
-  limit=$(( $(date +%s) + $1 ))
-  shift
-  until "$@" > /dev/null 2>&1; do
-    [ "$(date +%s)" -lt "$limit" ] || return 1
-    sleep 0.1
-  done
-}
-
-# The host's hard limit caps what a container may get.
-nofile=$(awk '/^Max open files/ { print $5 }' /proc/self/limits)
-[ "$nofile" = unlimited ] || [ "$nofile" -gt 65536 ] && nofile=65536
+nofile=$(container_nofile)
 RUN="podman --runtime runc run --network host
   --ulimit nofile=$nofile:$nofile --ulimit nproc=4096:4096"
 
@@ -112,21 +86,9 @@ export PULSE_CLIENTCONFIG="$SRC/pulse/client.conf"
 unset PULSE_COOKIE PULSE_SERVER PULSEAUDIO_COOKIE CONTAINER_IP_ADDR POD_IP \
   DBUS_SESSION_BUS_ADDRESS
 
-# --- 1. base image ---------------------------------------------------------
-step "base image"
-"$SRC/tools/make-base-image" || fail "no base image"
-
-# --- 2. the image ----------------------------------------------------------
-step "build $IMAGE"
-command -v buildah > /dev/null 2>&1 \
-  || fail "buildah is not installed (tools/install-container-deps)"
-buildah bud --isolation chroot --format docker --layers --pull=never \
-  -f "$SRC/Containerfile" -t "$IMAGE" "$SRC" > "$TMP/build.log" 2>&1 || {
-  tail -n 40 "$TMP/build.log" >&2
-  fail "buildah bud failed"
-}
-size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
-ok "image built, $(( size / 1000000 )) MB"
+# --- 1. base image and 2. the image --------------------------------------
+step "base image, build $IMAGE"
+build_test_image
 
 step "image contents"
 config=$(podman image inspect --format \
