@@ -341,12 +341,16 @@ dispatch_pending (gpointer data)
     gst_ws_fanout_set_headers (sink->fanout, headers);
   while ((msg = g_queue_pop_head (&batch)) != NULL) {
     if (sink->fanout)
-      gst_ws_fanout_push (sink->fanout, msg);
+      gst_ws_fanout_queue (sink->fanout, msg);
     else
       send_to_server (sink, msg);
   }
   if (sink->fanout) {
-    guint64 sent = gst_ws_fanout_take_bytes_sent (sink->fanout);
+    guint64 sent;
+
+    /* Everything queued in one pass: one writev per client. */
+    gst_ws_fanout_flush (sink->fanout);
+    sent = gst_ws_fanout_take_bytes_sent (sink->fanout);
 
     GST_OBJECT_LOCK (sink);
     sink->bytes_served += sent;

@@ -258,33 +258,59 @@ trim_ring (GstWsFanout * f)
 }
 
 void
-gst_ws_fanout_push (GstWsFanout * f, GstWsMessage * msg)
+gst_ws_fanout_queue (GstWsFanout * f, GstWsMessage * msg)
 {
-  GList *l;
-
   msg->seq = f->next_seq++;
   msg->arrival = g_get_monotonic_time ();
   msg->bytes_before = f->queued_bytes;
   f->queued_bytes += msg->size;
   g_ptr_array_add (f->ring, msg);
   f->has_sync_points |= !msg->delta;
+}
 
+/* A client starts at a message that can be decoded on its own, where the
+ * stream has such messages. */
+static void
+client_sync (Client * c)
+{
+  GstWsFanout *f = c->fanout;
+
+  while (c->need_sync && c->seq < f->next_seq) {
+    if (ring_at (f, c->seq)->delta && f->has_sync_points)
+      c->seq++;
+    else
+      c->need_sync = FALSE;
+  }
+}
+
+/* One pass over the clients for everything queued since the last one: a
+ * server thread that fell behind writes several messages to each client
+ * with one writev instead of one each. */
+void
+gst_ws_fanout_flush (GstWsFanout * f)
+{
+  GstWsMessage *newest;
+  GList *l;
+
+  if (f->next_seq == f->first_seq)
+    return;
+  newest = ring_at (f, f->next_seq - 1);
   for (l = f->clients.head; l; l = l->next) {
     Client *c = l->data;
 
-    if (!gst_ws_peer_is_open (c->peer) || !client_check_lag (c, msg))
+    if (!gst_ws_peer_is_open (c->peer) || !client_check_lag (c, newest))
       continue;
-    /* A client starts at a buffer that can be decoded on its own, where the
-     * stream has such buffers. */
-    if (c->need_sync && c->seq == msg->seq) {
-      if (msg->delta && f->has_sync_points)
-        c->seq++;
-      else
-        c->need_sync = FALSE;
-    }
+    client_sync (c);
     gst_ws_peer_wake (c->peer);
   }
   trim_ring (f);
+}
+
+void
+gst_ws_fanout_push (GstWsFanout * f, GstWsMessage * msg)
+{
+  gst_ws_fanout_queue (f, msg);
+  gst_ws_fanout_flush (f);
 }
 
 void

@@ -78,6 +78,14 @@ void gst_ws_fanout_set_headers (GstWsFanout * fanout, GPtrArray * headers);
 G_GNUC_INTERNAL
 void gst_ws_fanout_push (GstWsFanout * fanout, GstWsMessage * msg);
 
+/* Queues @msg (transfer full) without writing: gst_ws_fanout_flush()
+ * then writes everything queued in one pass over the clients. */
+G_GNUC_INTERNAL
+void gst_ws_fanout_queue (GstWsFanout * fanout, GstWsMessage * msg);
+
+G_GNUC_INTERNAL
+void gst_ws_fanout_flush (GstWsFanout * fanout);
+
 /* Sends every client a close frame with @code and drops them all. */
 G_GNUC_INTERNAL
 void gst_ws_fanout_close_all (GstWsFanout * fanout, gushort code);

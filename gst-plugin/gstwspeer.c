@@ -24,6 +24,16 @@
  * on the client's side (a replaced talker would see 1006, not 1000). Either
  * way GST_WS_PEER_CLOSE_TIMEOUT_MS bounds it.
  *
+ * Plain TCP connections (no TLS) take a shorter path: their input readiness
+ * comes from one epoll set per main context (a PeerPoller) instead of one
+ * GSource per socket, and they are written with sendmsg() on the socket's
+ * descriptor. With a GSource each, every main-loop iteration polls and
+ * checks every client (thousands of descriptors per wake-up, dozens of
+ * wake-ups a second) and made a reconnect storm quadratic; GIO's writev adds
+ * cancellable and timeout checks around the same sendmsg(). Together they
+ * were 45 % of the fan-out's CPU (bench/README.md). TLS connections keep
+ * the GIO path.
+ *
  * Ownership: the owner holds the peer until gst_ws_peer_free(). gone() is
  * always delivered from an idle source, so no owner call ever re-enters the
  * owner; message() runs from the read source, with a reference held so that
@@ -31,6 +41,13 @@
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
+
+#include <errno.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include <gst/gst.h>
 
@@ -70,7 +87,10 @@ struct _GstWsPeer
   GIOStream *stream;            /* NULL once closed */
   GPollableInputStream *in;
   GPollableOutputStream *out;
-  GSource *read_source;
+  GSource *read_source;         /* input readiness of a TLS connection */
+  gboolean reading;             /* input is watched */
+  gint fd;                      /* plain TCP: its descriptor, else -1 */
+  struct _PeerPoller *poller;   /* plain TCP: the context's epoll set */
   GSource *write_source;
   GSource *close_timeout;
   GSource *gone_source;
@@ -88,6 +108,102 @@ struct _GstWsPeer
 };
 
 static void peer_flush (GstWsPeer * p);
+static void peer_readable (GstWsPeer * p);
+
+/* The epoll set of one main context, shared by its plain TCP peers. */
+typedef struct _PeerPoller
+{
+  GSource source;
+  gpointer tag;                 /* of epfd in the source */
+  gint epfd;
+  guint users;
+  GMainContext *context;
+} PeerPoller;
+
+#define POLLER_BATCH 64
+
+static GMutex pollers_lock;
+static GHashTable *pollers;     /* GMainContext → PeerPoller */
+
+static gboolean
+poller_dispatch (GSource * source, GSourceFunc callback, gpointer data)
+{
+  PeerPoller *poller = (PeerPoller *) source;
+  struct epoll_event ev[POLLER_BATCH];
+  gint n, i;
+
+  n = epoll_wait (poller->epfd, ev, POLLER_BATCH, 0);
+  /* A callback may free another peer of the batch: hold them all. */
+  for (i = 0; i < n; i++)
+    ((GstWsPeer *) ev[i].data.ptr)->ref++;
+  for (i = 0; i < n; i++)
+    peer_readable (ev[i].data.ptr);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs poller_funcs = { NULL, NULL, poller_dispatch, NULL };
+
+static PeerPoller *
+poller_get (GMainContext * context)
+{
+  PeerPoller *poller;
+  gint epfd;
+
+  g_mutex_lock (&pollers_lock);
+  if (pollers == NULL)
+    pollers = g_hash_table_new (NULL, NULL);
+  poller = g_hash_table_lookup (pollers, context);
+  if (poller == NULL && (epfd = epoll_create1 (EPOLL_CLOEXEC)) >= 0) {
+    poller = (PeerPoller *) g_source_new (&poller_funcs, sizeof (PeerPoller));
+    poller->epfd = epfd;
+    poller->context = context;
+    poller->tag = g_source_add_unix_fd (&poller->source, epfd, G_IO_IN);
+    g_source_set_name (&poller->source, "wspeer-poller");
+    g_source_attach (&poller->source, context);
+    g_hash_table_insert (pollers, context, poller);
+  }
+  if (poller != NULL)
+    poller->users++;
+  g_mutex_unlock (&pollers_lock);
+  return poller;
+}
+
+static void
+poller_release (PeerPoller * poller)
+{
+  g_mutex_lock (&pollers_lock);
+  if (--poller->users == 0) {
+    g_hash_table_remove (pollers, poller->context);
+    g_source_destroy (&poller->source);
+    close (poller->epfd);
+    g_source_unref (&poller->source);
+  }
+  g_mutex_unlock (&pollers_lock);
+}
+
+/* The socket under @stream when nothing (TLS) sits between it and us. */
+static GSocket *
+plain_socket (GIOStream * stream)
+{
+  GIOStream *s = stream, *base = NULL;
+  GSocket *sock = NULL;
+
+  while (s != NULL && sock == NULL && !G_IS_TLS_CONNECTION (s)) {
+    if (G_IS_SOCKET_CONNECTION (s)) {
+      sock = g_socket_connection_get_socket (G_SOCKET_CONNECTION (s));
+      break;
+    }
+    /* libsoup hands over its SoupIOStream wrapper. */
+    if (!g_object_class_find_property (G_OBJECT_GET_CLASS (s),
+            "base-iostream"))
+      break;
+    g_object_get (s, "base-iostream", &base, NULL);
+    if (base != NULL)
+      g_object_unref (base);    /* held by @s */
+    s = base;
+  }
+  return sock;
+}
 
 static void
 own_frame_free (GstWsFrame * frame)
@@ -133,6 +249,13 @@ stop_io (GstWsPeer * p)
 {
   GSocket *sock;
 
+  if (p->poller != NULL) {
+    epoll_ctl (p->poller->epfd, EPOLL_CTL_DEL, p->fd, NULL);
+    poller_release (p->poller);
+    p->poller = NULL;
+    p->fd = -1;
+  }
+  p->reading = FALSE;
   destroy_source (&p->read_source);
   destroy_source (&p->write_source);
   destroy_source (&p->close_timeout);
@@ -297,6 +420,39 @@ flushed (GstWsPeer * p)
     peer_finish (p, p->failing ? p->failing : "closed");
 }
 
+G_STATIC_ASSERT (sizeof (GOutputVector) == sizeof (struct iovec));
+G_STATIC_ASSERT (G_STRUCT_OFFSET (GOutputVector, size) ==
+    G_STRUCT_OFFSET (struct iovec, iov_len));
+
+/* One non-blocking writev: sendmsg() on a plain TCP socket, else GIO. */
+static GPollableReturn
+peer_writev (GstWsPeer * p, GOutputVector * vec, guint nvec, gsize * written,
+    GError ** error)
+{
+  struct msghdr msg = { 0 };
+  gssize n;
+  gint err;
+
+  if (p->fd < 0)
+    return g_pollable_output_stream_writev_nonblocking (p->out, vec, nvec,
+        written, NULL, error);
+  msg.msg_iov = (struct iovec *) vec;
+  msg.msg_iovlen = nvec;
+  do
+    n = sendmsg (p->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+  while (n < 0 && errno == EINTR);
+  if (n >= 0) {
+    *written = n;
+    return G_POLLABLE_RETURN_OK;
+  }
+  err = errno;
+  if (err == EAGAIN || err == EWOULDBLOCK)
+    return G_POLLABLE_RETURN_WOULD_BLOCK;
+  g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (err),
+      g_strerror (err));
+  return G_POLLABLE_RETURN_FAILED;
+}
+
 /* Writes as much as the socket takes without blocking. */
 static void
 peer_flush (GstWsPeer * p)
@@ -310,8 +466,7 @@ peer_flush (GstWsPeer * p)
   gboolean all;
 
   while ((n = build_plan (p, plan, vec, &nvec)) > 0) {
-    ret = g_pollable_output_stream_writev_nonblocking (p->out, vec, nvec,
-        &written, NULL, &error);
+    ret = peer_writev (p, vec, nvec, &written, &error);
     if (ret == G_POLLABLE_RETURN_FAILED) {
       peer_finish (p, error->message);
       return;
@@ -443,23 +598,23 @@ peer_feed (GstWsPeer * p, const guint8 * data, gsize len)
   GstWsEvent ev;
   gsize used = 0;
 
-  while (used < len && p->read_source != NULL && !p->close_received
+  while (used < len && p->reading && !p->close_received
       && !p->reader.failed) {
     used += gst_ws_frame_reader_feed (&p->reader, data + used, len - used, &ev);
     handle_event (p, &ev);
   }
 }
 
-static gboolean
-readable_cb (GObject * stream, gpointer data)
+/* Reads until the socket has no more; drops the reference the caller took
+ * for it. */
+static void
+peer_readable (GstWsPeer * p)
 {
-  GstWsPeer *p = data;
   guint8 buf[READ_CHUNK];
   g_autoptr (GError) error = NULL;
   gssize n;
 
-  p->ref++;
-  while (p->read_source != NULL) {
+  while (p->reading) {
     n = g_pollable_input_stream_read_nonblocking (p->in, buf, sizeof (buf),
         NULL, &error);
     if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
@@ -472,7 +627,50 @@ readable_cb (GObject * stream, gpointer data)
     peer_feed (p, buf, n);
   }
   peer_unref (p);
+}
+
+static gboolean
+readable_cb (GObject * stream, gpointer data)
+{
+  GstWsPeer *p = data;
+
+  p->ref++;
+  peer_readable (p);
   return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+first_read_cb (gpointer data)
+{
+  peer_readable (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Plain TCP: the context's epoll set; else a GSource of the stream. */
+static void
+watch_input (GstWsPeer * p)
+{
+  GSocket *sock = plain_socket (p->stream);
+  struct epoll_event ev = { 0 };
+
+  p->fd = -1;
+  p->reading = TRUE;
+  if (sock != NULL && (p->poller = poller_get (p->context)) != NULL) {
+    ev.events = EPOLLIN;
+    ev.data.ptr = p;
+    if (epoll_ctl (p->poller->epfd, EPOLL_CTL_ADD, g_socket_get_fd (sock),
+            &ev) == 0) {
+      p->fd = g_socket_get_fd (sock);
+      /* What libsoup's buffered input may already hold gets no epoll
+       * event: read it from the loop, never inside gst_ws_peer_new(). */
+      p->ref++;
+      g_source_unref (attach (p, g_idle_source_new (), first_read_cb));
+      return;
+    }
+    poller_release (g_steal_pointer (&p->poller));
+  }
+  p->read_source = attach (p, g_pollable_input_stream_create_source (p->in,
+          NULL), G_SOURCE_FUNC (readable_cb));
 }
 
 GstWsPeer *
@@ -497,8 +695,7 @@ gst_ws_peer_new (GIOStream * stream, const gchar * name, gsize max_message,
   p->out = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream));
   gst_ws_frame_reader_init (&p->reader, max_message);
   g_queue_init (&p->own);
-  p->read_source = attach (p, g_pollable_input_stream_create_source (p->in,
-          NULL), G_SOURCE_FUNC (readable_cb));
+  watch_input (p);
   return p;
 }
 
