@@ -63,17 +63,6 @@ wait_base_uri (LauncherProcess * proc)
 }
 
 static void
-wait_line (LauncherProcess * proc, const gchar * needle, guint from)
-{
-  g_autofree gchar *dump = NULL;
-
-  if (launcher_process_wait_line (proc, needle, from, TIMEOUT) >= 0)
-    return;
-  dump = launcher_process_dump (proc);
-  fail ("no line \"%s\" in time\n%s", needle, dump);
-}
-
-static void
 assert_contains (const gchar * text, const gchar * needle)
 {
   fail_unless (strstr (text, needle) != NULL, "\"%s\" not in:\n%s", needle,
@@ -94,7 +83,7 @@ GST_START_TEST (test_healthz_and_metrics)
 
   fail_unless (g_str_has_prefix (base, "http://127.0.0.1:"), "%s", base);
   fail_if (g_str_has_prefix (base, "http://127.0.0.1:0/"));
-  wait_line (proc, "pipeline=good state=playing", 0);
+  launcher_process_expect_line (proc, "pipeline=good state=playing", 0, TIMEOUT);
   fail_unless_equals_int (request ("GET", base, "/healthz", &body), 200);
   expected = g_strdup_printf ("{\"status\":\"ok\",\"pipelines\":["
       "{\"name\":\"good\",\"file\":\"%s\",\"state\":\"playing\","
@@ -107,7 +96,7 @@ GST_START_TEST (test_healthz_and_metrics)
   bad = launcher_test_write ("bad.pipeline", "[pipeline]\n"
       "launch = filesrc location=/nonexistent ! fakesink\nrestart = never\n");
   launcher_process_signal (proc, SIGHUP);
-  wait_line (proc, "pipeline=bad state=failed", 0);
+  launcher_process_expect_line (proc, "pipeline=bad state=failed", 0, TIMEOUT);
   fail_unless_equals_int (request ("GET", base, "/healthz", &body), 503);
   assert_contains (body, "{\"status\":\"failing\",\"pipelines\":[");
   assert_contains (body, "{\"name\":\"bad\",");

@@ -15,17 +15,6 @@
 #define TIMEOUT 5000
 
 static void
-wait_line (LauncherProcess * proc, const gchar * needle, guint from)
-{
-  g_autofree gchar *dump = NULL;
-
-  if (launcher_process_wait_line (proc, needle, from, TIMEOUT) >= 0)
-    return;
-  dump = launcher_process_dump (proc);
-  fail ("no line \"%s\" in time\n%s", needle, dump);
-}
-
-static void
 check_stops_on (gint signum)
 {
   g_autofree gchar *a = launcher_test_write ("a.pipeline", LIVE ("441"));
@@ -34,19 +23,19 @@ check_stops_on (gint signum)
   gint64 sent_at;
   gint status = -1;
 
-  wait_line (proc, "pipeline=a state=playing", 0);
-  wait_line (proc, "pipeline=b state=playing", 0);
+  launcher_process_expect_line (proc, "pipeline=a state=playing", 0, TIMEOUT);
+  launcher_process_expect_line (proc, "pipeline=b state=playing", 0, TIMEOUT);
   sent_at = g_get_monotonic_time ();
   launcher_process_signal (proc, signum);
   fail_unless (launcher_process_wait_exit (proc, 2000, &status),
       "still running 2 s after the signal");
   fail_unless_equals_int (status, 0);
   fail_unless (g_get_monotonic_time () - sent_at < 2 * G_USEC_PER_SEC);
-  wait_line (proc, "pipeline=a state=stopped restarts=0 "
-      "reason=\"shutting down\"", 0);
-  wait_line (proc, "pipeline=b state=stopped restarts=0 "
-      "reason=\"shutting down\"", 0);
-  wait_line (proc, "wsaudio: stopped", 0);
+  launcher_process_expect_line (proc, "pipeline=a state=stopped restarts=0 "
+      "reason=\"shutting down\"", 0, TIMEOUT);
+  launcher_process_expect_line (proc, "pipeline=b state=stopped restarts=0 "
+      "reason=\"shutting down\"", 0, TIMEOUT);
+  launcher_process_expect_line (proc, "wsaudio: stopped", 0, TIMEOUT);
 }
 
 GST_START_TEST (test_sigterm)
@@ -74,9 +63,9 @@ GST_START_TEST (test_sighup)
   guint mark;
   gint status;
 
-  wait_line (proc, "pipeline=a state=playing", 0);
-  wait_line (proc, "pipeline=b state=playing", 0);
-  wait_line (proc, "pipeline=c state=playing", 0);
+  launcher_process_expect_line (proc, "pipeline=a state=playing", 0, TIMEOUT);
+  launcher_process_expect_line (proc, "pipeline=b state=playing", 0, TIMEOUT);
+  launcher_process_expect_line (proc, "pipeline=c state=playing", 0, TIMEOUT);
 
   /* b changes, c goes away, d comes; a stays as it is. */
   fail_unless (g_file_set_contents (b, LIVE ("882"), -1, NULL));
@@ -84,14 +73,14 @@ GST_START_TEST (test_sighup)
   d = launcher_test_write ("d.pipeline", LIVE ("441"));
   mark = launcher_process_n_lines (proc);
   launcher_process_signal (proc, SIGHUP);
-  wait_line (proc, "reloaded: 1 unchanged, 1 restarted, 1 started, "
-      "1 stopped", mark);
-  wait_line (proc, "pipeline=b state=stopped restarts=0 "
-      "reason=\"file changed\"", mark);
-  wait_line (proc, "pipeline=c state=stopped restarts=0 "
-      "reason=\"file removed\"", mark);
-  wait_line (proc, "pipeline=b state=playing", mark);
-  wait_line (proc, "pipeline=d state=playing", mark);
+  launcher_process_expect_line (proc, "reloaded: 1 unchanged, 1 restarted, 1 started, "
+      "1 stopped", mark, TIMEOUT);
+  launcher_process_expect_line (proc, "pipeline=b state=stopped restarts=0 "
+      "reason=\"file changed\"", mark, TIMEOUT);
+  launcher_process_expect_line (proc, "pipeline=c state=stopped restarts=0 "
+      "reason=\"file removed\"", mark, TIMEOUT);
+  launcher_process_expect_line (proc, "pipeline=b state=playing", mark, TIMEOUT);
+  launcher_process_expect_line (proc, "pipeline=d state=playing", mark, TIMEOUT);
   fail_unless_equals_int (launcher_process_count_lines (proc, "pipeline=a ",
           mark), 0);
 
@@ -99,9 +88,9 @@ GST_START_TEST (test_sighup)
   fail_unless (g_file_set_contents (b, LIVE ("882") "frob = 1\n", -1, NULL));
   mark = launcher_process_n_lines (proc);
   launcher_process_signal (proc, SIGHUP);
-  wait_line (proc, "reloaded: 2 unchanged, 0 restarted, 0 started, "
-      "0 stopped", mark);
-  wait_line (proc, "b.pipeline:3: unknown key 'frob' (not reloaded)", mark);
+  launcher_process_expect_line (proc, "reloaded: 2 unchanged, 0 restarted, 0 started, "
+      "0 stopped", mark, TIMEOUT);
+  launcher_process_expect_line (proc, "b.pipeline:3: unknown key 'frob' (not reloaded)", mark, TIMEOUT);
   fail_unless_equals_int (launcher_process_count_lines (proc, "pipeline=",
           mark), 0);
 
@@ -135,13 +124,13 @@ GST_START_TEST (test_sigterm_as_pid1)
     return;
   }
   proc = launcher_process_spawnv (argv);
-  wait_line (proc, "pipeline=a state=playing", 0);
+  launcher_process_expect_line (proc, "pipeline=a state=playing", 0, TIMEOUT);
   pid = child_pid (proc);
   fail_unless (pid != NULL && *pid != '\0');
   fail_unless (kill (atoi (pid), SIGTERM) == 0);
   fail_unless (launcher_process_wait_exit (proc, 2000, &status));
   fail_unless_equals_int (status, 0);
-  wait_line (proc, "wsaudio: stopped", 0);
+  launcher_process_expect_line (proc, "wsaudio: stopped", 0, TIMEOUT);
 }
 
 GST_END_TEST;
@@ -165,7 +154,7 @@ GST_START_TEST (test_watchdog)
   fail_unless (launcher_process_wait_exit (proc, 5000, &status),
       "the watchdog did not end the process");
   fail_unless_equals_int (status, 70);
-  wait_line (proc, "wsaudio: the main loop has been stuck for ", 0);
+  launcher_process_expect_line (proc, "wsaudio: the main loop has been stuck for ", 0, TIMEOUT);
 }
 
 GST_END_TEST;
