@@ -18,12 +18,36 @@
  * (format F32LE or S16LE; unknown parameters such as `jwt_token` are
  * ignored); the caps change downstream before its first buffer, so an
  * audioresample corrects the pitch. A bad declaration is refused with HTTP
- * 400. Raw audio is timestamped from its sample count, anchored to the
- * running time of the clock when a talker starts; when the stream falls
- * behind the clock by more than #GstWebsocketSrc:latency (the talker paused,
- * reconnected or was replaced) it resyncs with a DISCONT buffer. A message
- * that is not a whole number of sample frames is carried over to the next
- * one. Other caps are timestamped with the running time of arrival.
+ * 400. A message that is not a whole number of sample frames is carried over
+ * to the next one. Other caps than raw audio are timestamped with the
+ * running time of arrival.
+ *
+ * Raw audio from a client that declares no rate (the browser front end
+ * never does) has its rate inferred unless #GstWebsocketSrc:infer-rate is
+ * off: the samples received are measured against the pipeline clock over
+ * the first quarter second, snapped to the nearest standard rate (8000,
+ * 16000, 22050, 24000, 32000, 44100 or 48000 Hz) and the caps renegotiated
+ * when it is not the rate of the caps; the measurement goes on while the
+ * client talks. #GstWebsocketSrc:inferred-rate and an INFO message on the
+ * bus tell what was inferred.
+ *
+ * Raw audio is timestamped from its sample count on a timeline anchored to
+ * the clock when a talker starts, so that a message may arrive up to
+ * #GstWebsocketSrc:latency late without a gap (the jitter buffer; it is the
+ * latency the element reports). With #GstWebsocketSrc:drift-correction
+ * (F32LE or S16LE) the client's true rate is measured against the clock all
+ * along and the audio resampled by the ratio of the two, so that the
+ * latency from arrival to playback stays flat for hours whatever the
+ * client's clock; when the latency grew all the same (the backlog a
+ * stalled network delivers at once) the excess is cut with a crossfade, and
+ * when nothing has arrived #GstWebsocketSrc:latency after it was due,
+ * silence fills the gap and the stream resumes with the whole jitter
+ * buffer ahead. Audio that reaches the streaming thread later than the
+ * pipeline latency (how long a synchronising sink holds each buffer) plus
+ * the jitter buffer is dropped while newer data waits, and the stream
+ * resyncs with a DISCONT buffer. #GstWebsocketSrc:stats tells how it went.
+ * A sink that synchronises gets the caps with the first talker's data,
+ * others as the stream starts (see negotiate()).
  *
  * Only one client, the talker, feeds the stream. With the default
  * #GstWebsocketSrc:talker-policy a new client takes over and the previous
@@ -37,23 +61,27 @@
  * 1001.
  *
  * Threading and ownership: libsoup and every client connection live in the
- * element's own thread with its own GMainContext. In server mode libsoup
- * only completes the upgrade; each connection is then a GstWsPeer, the
- * transport websocketsink uses too, which reads whole messages up to the
- * maximum size; in client mode it is libsoup's connection. That thread
- * aligns each message to whole sample frames and appends it (its memory,
- * not a copy) to a queue bounded to about one second of the stream,
- * dropping the oldest data when full; it never waits for the streaming
- * thread. The streaming thread takes the queue in create(), timestamps and
- * pushes; unlock() makes it return FLUSHING at once. Data arriving while the
- * element is not PLAYING is dropped, so a pipeline held in READY or PAUSED
- * accepts clients without building a backlog.
+ * element's own thread with its own GMainContext (gstwssrcclients.c). In
+ * server mode libsoup only completes the upgrade; each connection is then a
+ * GstWsPeer, the transport websocketsink uses too, which reads whole
+ * messages up to the maximum size; in client mode it is libsoup's
+ * connection. That thread aligns each message to whole sample frames,
+ * stamps its arrival and appends it (its memory, not a copy) to a queue
+ * bounded to about one second of the stream (gstwssrcqueue.c), dropping the
+ * oldest data when full; it never waits for the streaming thread. The
+ * streaming thread takes the queue in create(), waiting for data or for the
+ * deadline of the jitter buffer on the pipeline clock, and runs the
+ * timeline (gstwsaudiotiming.c: rate inference, drift and jitter, pure
+ * logic); unlock() makes it return FLUSHING at once. Data arriving while
+ * the element is not PLAYING is dropped, so a pipeline held in READY or
+ * PAUSED accepts clients without building a backlog.
  *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 websocketsrc port=29789 ! audioconvert ! audioresample ! \
  *     pulsesink
- * ]| Plays the microphone of the browser that connects to ws://HOST:29789/.
+ * ]| Plays the microphone of the browser that connects to ws://HOST:29789/,
+ * at the rate it runs at.
  * |[
  * gst-launch-1.0 websocketsrc uri=ws://127.0.0.1:29788/ \
  *     caps="video/mpegts,systemstream=true,packetsize=188" ! tsdemux ! \
@@ -66,11 +94,13 @@
 
 #include <string.h>
 
+#include <gst/base/gstbasesink.h>
+
 #include "gstwebsocketelements.h"
 #include "gstwebsocketsrc.h"
-#include "gstwspeer.h"
+#include "gstwssrcclients.h"
 
-GST_DEBUG_CATEGORY_STATIC (websocket_src_debug);
+GST_DEBUG_CATEGORY (websocket_src_debug);
 #define GST_CAT_DEFAULT websocket_src_debug
 
 #define DEFAULT_CAPS "audio/x-raw,format=F32LE,rate=44100,channels=1," \
@@ -78,21 +108,15 @@ GST_DEBUG_CATEGORY_STATIC (websocket_src_debug);
 #define DEFAULT_LATENCY_MS 40
 #define DEFAULT_MAX_MESSAGE_SIZE 65536
 #define DEFAULT_TALKER_POLICY GST_WS_TALKER_NEWEST
+#define DEFAULT_INFER_RATE TRUE
+#define DEFAULT_DRIFT_CORRECTION TRUE
 
 #define MAX_LATENCY_MS 10000
 #define MAX_MESSAGE_SIZE (16 * 1024 * 1024)
-/* Bound of the hand-over queue: one second of raw audio, or this many bytes
- * of anything else. */
+/* The most data the hand-over queue holds (gstwssrcclients.c). */
 #define QUEUE_MAX_TIME GST_SECOND
-#define QUEUE_MAX_BYTES (256 * 1024)
 /* How long going to NULL waits for clients to answer the 1001 close. */
 #define CLOSE_WAIT_MS 1000
-/* What a client may declare in its query. */
-#define MAX_DECLARED_RATE 768000
-#define MAX_DECLARED_CHANNELS 8
-
-#define QUEUE_LOCK(s) g_mutex_lock (&(s)->queue_lock)
-#define QUEUE_UNLOCK(s) g_mutex_unlock (&(s)->queue_lock)
 
 enum
 {
@@ -100,8 +124,12 @@ enum
   PROP_LATENCY,
   PROP_MAX_MESSAGE_SIZE,
   PROP_TALKER_POLICY,
+  PROP_INFER_RATE,
+  PROP_DRIFT_CORRECTION,
   PROP_NUM_CLIENTS,
   PROP_BYTES_RECEIVED,
+  PROP_INFERRED_RATE,
+  PROP_STATS,
   PROP_LAST
 };
 
@@ -111,35 +139,6 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC,
     GST_PAD_ALWAYS,
     GST_STATIC_CAPS_ANY);
-
-/* One client connection; server thread only. */
-struct _GstWsSrcConn
-{
-  GstWebsocketSrc *src;
-  GstWsPeer *peer;              /* server mode: our own transport */
-  SoupWebsocketConnection *conn;        /* client mode: libsoup's */
-  gchar *name;                  /* the client's address, or the uri */
-  guint id;
-  GstCaps *caps;                /* fixed: what its messages carry */
-  guint rate;                   /* 0: not raw audio */
-  guint bpf;                    /* bytes per frame, 1 when not raw */
-  gsize queue_limit;
-  GByteArray *carry;            /* the start of an incomplete frame */
-  gboolean counted;             /* in num-clients */
-  gboolean closing;             /* we closed it, not gone yet */
-};
-
-/* One aligned message on its way to the streaming thread. */
-typedef struct
-{
-  GBytes *bytes;
-  GstCaps *caps;
-  guint talker;
-  guint rate;
-  guint bpf;
-  GstClockTime arrival;         /* running time, for non-raw caps */
-  gboolean discont;
-} GstWsSrcChunk;
 
 #define gst_websocket_src_parent_class parent_class
 G_DEFINE_TYPE (GstWebsocketSrc, gst_websocket_src, GST_TYPE_PUSH_SRC);
@@ -158,9 +157,11 @@ static GstCaps *gst_websocket_src_get_caps (GstBaseSrc * bsrc,
 static gboolean gst_websocket_src_set_caps (GstBaseSrc * bsrc, GstCaps * caps);
 static gboolean gst_websocket_src_start (GstBaseSrc * bsrc);
 static gboolean gst_websocket_src_stop (GstBaseSrc * bsrc);
+static gboolean gst_websocket_src_negotiate (GstBaseSrc * bsrc);
 static gboolean gst_websocket_src_unlock (GstBaseSrc * bsrc);
 static gboolean gst_websocket_src_unlock_stop (GstBaseSrc * bsrc);
 static gboolean gst_websocket_src_query (GstBaseSrc * bsrc, GstQuery * query);
+static gboolean gst_websocket_src_event (GstBaseSrc * bsrc, GstEvent * event);
 static GstFlowReturn gst_websocket_src_create (GstPushSrc * psrc,
     GstBuffer ** outbuf);
 
@@ -194,9 +195,10 @@ install_properties (GObjectClass * gobject_class)
       "default: " DEFAULT_CAPS ")", GST_TYPE_CAPS,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
   properties[PROP_LATENCY] = g_param_spec_uint ("latency", "Latency",
-      "Latency reported downstream, in milliseconds: raw audio that falls "
-      "further behind the clock is dropped, or resynced with a DISCONT "
-      "buffer when it is the newest", 0, MAX_LATENCY_MS, DEFAULT_LATENCY_MS,
+      "Jitter buffer for raw audio, in milliseconds, reported as the "
+      "minimum latency: a message may arrive this late without a gap; when "
+      "nothing arrived this long after it was due, silence fills the gap",
+      0, MAX_LATENCY_MS, DEFAULT_LATENCY_MS,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
   properties[PROP_MAX_MESSAGE_SIZE] = g_param_spec_uint ("max-message-size",
       "Max message size", "Largest message accepted from a client, in bytes; "
@@ -210,6 +212,20 @@ install_properties (GObjectClass * gobject_class)
       "or the first (the newcomer is closed with code 1013)",
       GST_TYPE_WS_TALKER_POLICY, DEFAULT_TALKER_POLICY,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+  properties[PROP_INFER_RATE] = g_param_spec_boolean ("infer-rate",
+      "Infer rate", "Measure the sample rate of raw audio from a client that "
+      "declares none against the clock and snap it to the nearest standard "
+      "rate (8000 to 48000 Hz), renegotiating the caps; FALSE trusts the "
+      "caps (applies from the next talker on)", DEFAULT_INFER_RATE,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+  properties[PROP_DRIFT_CORRECTION] = g_param_spec_boolean
+      ("drift-correction", "Drift correction", "Resample F32LE and S16LE "
+      "audio by the measured ratio of the client's clock to the pipeline "
+      "clock, so that the latency stays flat, and fill gaps with silence; "
+      "FALSE passes the samples unchanged, timestamped from their count, and "
+      "resyncs when they fall behind (applies from the next talker on)",
+      DEFAULT_DRIFT_CORRECTION,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
   properties[PROP_NUM_CLIENTS] = g_param_spec_uint ("num-clients",
       "Number of clients", "Connected clients, not counting those being "
       "closed (at most one talker; notifies)", 0, G_MAXUINT, 0,
@@ -217,6 +233,19 @@ install_properties (GObjectClass * gobject_class)
   properties[PROP_BYTES_RECEIVED] = g_param_spec_uint64 ("bytes-received",
       "Bytes received", "Payload bytes of the binary messages received from "
       "all clients since the element was created", 0, G_MAXUINT64, 0,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_INFERRED_RATE] = g_param_spec_uint ("inferred-rate",
+      "Inferred rate", "Sample rate inferred for the current talker, in Hz; "
+      "0 while measuring, or when it declared its rate or infer-rate is off "
+      "(notifies)", 0, G_MAXUINT, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATS] = g_param_spec_boxed ("stats", "Statistics",
+      "Timing of raw audio: for the current talker measured-rate (Hz against "
+      "the pipeline clock), ratio (of the resampling), delay (ns the latest "
+      "arrivals are early for the jitter buffer, 0 on target) and latency "
+      "(ns from their arrival to their playback: the pipeline latency plus "
+      "delay); since the element started silence (ns inserted), skipped (ns "
+      "cut to bring the latency down), late (ns dropped as too late) and "
+      "resyncs (new timelines)", GST_TYPE_STRUCTURE,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   for (prop = PROP_CAPS; prop < PROP_LAST; prop++)
     g_object_class_install_property (gobject_class, prop, properties[prop]);
@@ -248,10 +277,12 @@ gst_websocket_src_class_init (GstWebsocketSrcClass * klass)
   basesrc_class->set_caps = GST_DEBUG_FUNCPTR (gst_websocket_src_set_caps);
   basesrc_class->start = GST_DEBUG_FUNCPTR (gst_websocket_src_start);
   basesrc_class->stop = GST_DEBUG_FUNCPTR (gst_websocket_src_stop);
+  basesrc_class->negotiate = GST_DEBUG_FUNCPTR (gst_websocket_src_negotiate);
   basesrc_class->unlock = GST_DEBUG_FUNCPTR (gst_websocket_src_unlock);
   basesrc_class->unlock_stop =
       GST_DEBUG_FUNCPTR (gst_websocket_src_unlock_stop);
   basesrc_class->query = GST_DEBUG_FUNCPTR (gst_websocket_src_query);
+  basesrc_class->event = GST_DEBUG_FUNCPTR (gst_websocket_src_event);
   pushsrc_class->create = GST_DEBUG_FUNCPTR (gst_websocket_src_create);
 
   gst_type_mark_as_plugin_api (GST_TYPE_WS_TALKER_POLICY, 0);
@@ -267,22 +298,16 @@ gst_websocket_src_init (GstWebsocketSrc * src)
   src->latency_ms = DEFAULT_LATENCY_MS;
   src->max_message_size = DEFAULT_MAX_MESSAGE_SIZE;
   src->talker_policy = DEFAULT_TALKER_POLICY;
-  g_mutex_init (&src->queue_lock);
-  g_cond_init (&src->queue_cond);
+  src->infer_rate = DEFAULT_INFER_RATE;
+  src->drift_correction = DEFAULT_DRIFT_CORRECTION;
+  src->pipeline_latency = GST_CLOCK_TIME_NONE;
+  src->ratio = 1;
   g_cond_init (&src->conns_cond);
-  g_queue_init (&src->queue);
-  src->anchor = GST_CLOCK_TIME_NONE;
+  gst_ws_src_queue_init (&src->queue);
+  gst_ws_audio_timing_init (&src->timing);
 
   gst_base_src_set_live (GST_BASE_SRC (src), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (src), GST_FORMAT_TIME);
-}
-
-static void
-chunk_free (GstWsSrcChunk * chunk)
-{
-  g_bytes_unref (chunk->bytes);
-  gst_caps_unref (chunk->caps);
-  g_free (chunk);
 }
 
 static void
@@ -293,16 +318,14 @@ gst_websocket_src_finalize (GObject * object)
   gst_ws_settings_clear (&src->settings);
   gst_clear_caps (&src->caps);
   gst_clear_caps (&src->stream_caps);
-  g_queue_clear_full (&src->queue, (GDestroyNotify) chunk_free);
-  g_mutex_clear (&src->queue_lock);
-  g_cond_clear (&src->queue_cond);
+  gst_ws_src_queue_clear (&src->queue);
+  gst_ws_audio_timing_clear (&src->timing);
   g_cond_clear (&src->conns_cond);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
-/* Any thread: the running time of the pipeline clock, or NONE. */
-static GstClockTime
-running_time_now (GstWebsocketSrc * src)
+GstClockTime
+gst_websocket_src_running_time (GstWebsocketSrc * src)
 {
   GstClock *clock = gst_element_get_clock (GST_ELEMENT (src));
   GstClockTime now, base;
@@ -316,569 +339,6 @@ running_time_now (GstWebsocketSrc * src)
 }
 
 /* ------------------------------------------------------------------------
- * The hand-over queue
- * ------------------------------------------------------------------------ */
-
-/* Queue lock held. */
-static void
-queue_drop_where (GstWebsocketSrc * src, guint talker)
-{
-  GList *l = src->queue.head, *next;
-
-  for (; l != NULL; l = next) {
-    GstWsSrcChunk *chunk = l->data;
-
-    next = l->next;
-    if (talker != 0 && chunk->talker != talker)
-      continue;
-    src->queued_bytes -= g_bytes_get_size (chunk->bytes);
-    chunk_free (chunk);
-    g_queue_delete_link (&src->queue, l);
-  }
-  src->queue_discont = TRUE;
-}
-
-/* Server thread: hands an aligned message of @c over. */
-static void
-queue_push (GstWebsocketSrc * src, GstWsSrcConn * c, GBytes * bytes)
-{
-  GstWsSrcChunk *chunk;
-  GstClockTime arrival;
-  guint dropped = 0;
-  gboolean overflowing;
-
-  arrival = c->rate ? GST_CLOCK_TIME_NONE : running_time_now (src);
-  QUEUE_LOCK (src);
-  if (!src->playing) {
-    QUEUE_UNLOCK (src);
-    GST_LOG_OBJECT (src, "not playing, dropping %" G_GSIZE_FORMAT " bytes",
-        g_bytes_get_size (bytes));
-    g_bytes_unref (bytes);
-    return;
-  }
-  chunk = g_new0 (GstWsSrcChunk, 1);
-  chunk->bytes = bytes;
-  chunk->caps = gst_caps_ref (c->caps);
-  chunk->talker = c->id;
-  chunk->rate = c->rate;
-  chunk->bpf = c->bpf;
-  chunk->arrival = arrival;
-  g_queue_push_tail (&src->queue, chunk);
-  src->queued_bytes += g_bytes_get_size (bytes);
-  /* The streaming thread is behind: the oldest data is the least useful. */
-  while (src->queued_bytes > c->queue_limit && src->queue.length > 1) {
-    GstWsSrcChunk *old = g_queue_pop_head (&src->queue);
-
-    src->queued_bytes -= g_bytes_get_size (old->bytes);
-    chunk_free (old);
-    dropped++;
-  }
-  if (dropped > 0 || src->queue_discont)
-    ((GstWsSrcChunk *) g_queue_peek_head (&src->queue))->discont = TRUE;
-  src->queue_discont = FALSE;
-  /* Logged once per overflow, not once per message. */
-  overflowing = src->overflowing;
-  src->overflowing = dropped > 0 || (overflowing && src->queue.length > 1);
-  g_cond_signal (&src->queue_cond);
-  QUEUE_UNLOCK (src);
-  if (dropped > 0 && !overflowing)
-    GST_DEBUG_OBJECT (src, "queue full, dropping the oldest messages");
-  else if (dropped > 0)
-    GST_LOG_OBJECT (src, "dropped %u more messages", dropped);
-}
-
-/* Streaming thread: waits for the next chunk; @more tells whether others
- * follow it already. */
-static GstFlowReturn
-queue_pop (GstWebsocketSrc * src, GstWsSrcChunk ** chunk, gboolean * more)
-{
-  QUEUE_LOCK (src);
-  while (g_queue_is_empty (&src->queue) && !src->flushing)
-    g_cond_wait (&src->queue_cond, &src->queue_lock);
-  if (src->flushing) {
-    QUEUE_UNLOCK (src);
-    return GST_FLOW_FLUSHING;
-  }
-  *chunk = g_queue_pop_head (&src->queue);
-  src->queued_bytes -= g_bytes_get_size ((*chunk)->bytes);
-  *more = !g_queue_is_empty (&src->queue);
-  QUEUE_UNLOCK (src);
-  return GST_FLOW_OK;
-}
-
-static void
-queue_set_playing (GstWebsocketSrc * src, gboolean playing)
-{
-  QUEUE_LOCK (src);
-  src->playing = playing;
-  if (!playing)
-    queue_drop_where (src, 0);
-  QUEUE_UNLOCK (src);
-}
-
-/* ------------------------------------------------------------------------
- * Clients (server thread)
- * ------------------------------------------------------------------------ */
-
-static gboolean
-parse_uint_param (GHashTable * query, const gchar * key, guint min, guint max,
-    guint * value)
-{
-  const gchar *text = g_hash_table_lookup (query, key);
-  guint64 parsed;
-
-  if (text == NULL)
-    return TRUE;
-  if (!g_ascii_string_to_unsigned (text, 10, min, max, &parsed, NULL))
-    return FALSE;
-  *value = parsed;
-  return TRUE;
-}
-
-/* Applies ?rate=&channels=&format= to @info; FALSE when one is invalid. */
-static gboolean
-apply_declaration (GstAudioInfo * info, GHashTable * query, gboolean * changed)
-{
-  guint old_rate = GST_AUDIO_INFO_RATE (info), rate = old_rate;
-  guint old_channels = GST_AUDIO_INFO_CHANNELS (info), channels = old_channels;
-  GstAudioFormat format = GST_AUDIO_INFO_FORMAT (info);
-  const gchar *name = g_hash_table_lookup (query, "format");
-
-  if (!parse_uint_param (query, "rate", 1, MAX_DECLARED_RATE, &rate)
-      || !parse_uint_param (query, "channels", 1, MAX_DECLARED_CHANNELS,
-          &channels))
-    return FALSE;
-  if (name != NULL) {
-    if (g_strcmp0 (name, "F32LE") != 0 && g_strcmp0 (name, "S16LE") != 0)
-      return FALSE;
-    format = gst_audio_format_from_string (name);
-  }
-  *changed = rate != old_rate || channels != old_channels
-      || format != GST_AUDIO_INFO_FORMAT (info);
-  if (*changed)
-    gst_audio_info_set_format (info, format, rate, channels, NULL);
-  return TRUE;
-}
-
-/* What a client's messages carry: the caps property, with the format the
- * client declared applied to raw audio. NULL for an invalid declaration. */
-static GstCaps *
-declared_caps (GstWebsocketSrc * src, GHashTable * query)
-{
-  GstCaps *caps;
-  GstAudioInfo info;
-  gboolean changed = FALSE;
-
-  GST_OBJECT_LOCK (src);
-  caps = gst_caps_copy (src->caps);
-  GST_OBJECT_UNLOCK (src);
-  caps = gst_caps_fixate (caps);
-  if (query == NULL || !gst_audio_info_from_caps (&info, caps))
-    return caps;
-  if (!apply_declaration (&info, query, &changed)) {
-    gst_caps_unref (caps);
-    return NULL;
-  }
-  if (changed) {
-    gst_caps_unref (caps);
-    caps = gst_audio_info_to_caps (&info);
-  }
-  return caps;
-}
-
-static void
-conn_set_counted (GstWsSrcConn * c, gboolean counted)
-{
-  GstWebsocketSrc *src = c->src;
-
-  if (c->counted == counted)
-    return;
-  c->counted = counted;
-  GST_OBJECT_LOCK (src);
-  src->num_clients += counted ? 1 : -1;
-  GST_OBJECT_UNLOCK (src);
-  g_object_notify_by_pspec (G_OBJECT (src), properties[PROP_NUM_CLIENTS]);
-}
-
-static void
-conn_free (GstWsSrcConn * c)
-{
-  if (c->peer != NULL)
-    gst_ws_peer_free (c->peer);
-  if (c->conn != NULL) {
-    g_signal_handlers_disconnect_by_data (c->conn, c);
-    g_object_unref (c->conn);
-  }
-  gst_caps_unref (c->caps);
-  g_byte_array_unref (c->carry);
-  g_free (c->name);
-  g_free (c);
-}
-
-static void
-conn_remove (GstWsSrcConn * c, const gchar * why)
-{
-  GstWebsocketSrc *src = c->src;
-
-  GST_INFO_OBJECT (src, "client %s gone: %s", c->name, why);
-  src->conns = g_list_remove (src->conns, c);
-  if (src->talker == c)
-    src->talker = NULL;
-  conn_set_counted (c, FALSE);
-  QUEUE_LOCK (src);
-  src->n_conns--;
-  g_cond_broadcast (&src->conns_cond);
-  QUEUE_UNLOCK (src);
-  conn_free (c);
-}
-
-/* Drops a client that did not finish its close handshake in time. */
-static void
-conn_abort (GstWsSrcConn * c)
-{
-  GST_DEBUG_OBJECT (c->src, "aborting client %s", c->name);
-  /* A peer closes its stream as it is freed. */
-  if (c->conn != NULL)
-    g_io_stream_close (soup_websocket_connection_get_io_stream (c->conn),
-        NULL, NULL);
-  conn_remove (c, "aborted");
-}
-
-/* Client mode: libsoup 3.2 drops a server that sends an oversized message
- * without any close frame; this one goes straight to the socket, masked as
- * from a client. The element never sends data, so no frame of ours is half
- * written; only a pong could be, which is a risk we take. */
-static void
-write_close_frame (SoupWebsocketConnection * conn, gushort code,
-    const gchar * reason)
-{
-  GOutputStream *out;
-  guint8 frame[2 + 4 + 125];
-  gsize len = MIN (strlen (reason), 64), n = 0, i;
-  guint32 random = g_random_int ();
-  guint8 *mask, *payload;
-
-  out = g_io_stream_get_output_stream
-      (soup_websocket_connection_get_io_stream (conn));
-  if (!G_IS_POLLABLE_OUTPUT_STREAM (out))
-    return;
-  frame[n++] = 0x80 | GST_WS_OP_CLOSE;
-  frame[n++] = 0x80 | (2 + len);
-  mask = frame + n;
-  memcpy (mask, &random, 4);
-  n += 4;
-  payload = frame + n;
-  frame[n++] = code >> 8;
-  frame[n++] = code & 0xff;
-  memcpy (frame + n, reason, len);
-  n += len;
-  for (i = 0; i < 2 + len; i++)
-    payload[i] ^= mask[i % 4];
-  g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (out),
-      frame, n, NULL, NULL);
-}
-
-static void
-conn_close (GstWsSrcConn * c, gushort code, const gchar * reason)
-{
-  GstWebsocketSrc *src = c->src;
-
-  if (c->closing)
-    return;
-  GST_INFO_OBJECT (src, "closing client %s: %u %s", c->name, code, reason);
-  c->closing = TRUE;
-  if (src->talker == c)
-    src->talker = NULL;
-  conn_set_counted (c, FALSE);
-  if (c->peer != NULL)
-    gst_ws_peer_close (c->peer, code, reason);
-  else if (soup_websocket_connection_get_state (c->conn) ==
-      SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (c->conn, code, reason);
-}
-
-/* Cuts a message into whole frames, keeping the rest for the next one.
- * Returns NULL when no whole frame is complete yet. */
-static GBytes *
-conn_align (GstWsSrcConn * c, GBytes * message)
-{
-  gsize size, total, whole, used;
-  const guint8 *data = g_bytes_get_data (message, &size);
-  guint8 *out;
-
-  if (c->carry->len == 0 && size % c->bpf == 0)
-    return size > 0 ? g_bytes_ref (message) : NULL;
-  total = c->carry->len + size;
-  whole = total - total % c->bpf;
-  if (whole == 0) {
-    g_byte_array_append (c->carry, data, size);
-    return NULL;
-  }
-  used = whole - c->carry->len;
-  out = g_malloc (whole);
-  if (c->carry->len > 0)
-    memcpy (out, c->carry->data, c->carry->len);
-  memcpy (out + c->carry->len, data, used);
-  g_byte_array_set_size (c->carry, 0);
-  g_byte_array_append (c->carry, data + used, size - used);
-  return g_bytes_new_take (out, whole);
-}
-
-static void
-conn_message (GstWsSrcConn * c, gboolean binary, GBytes * message)
-{
-  GstWebsocketSrc *src = c->src;
-  GBytes *aligned;
-
-  if (!binary) {
-    GST_LOG_OBJECT (src, "ignoring a text message from %s", c->name);
-    return;
-  }
-  GST_OBJECT_LOCK (src);
-  src->bytes_received += g_bytes_get_size (message);
-  GST_OBJECT_UNLOCK (src);
-  if (c != src->talker)
-    return;
-  aligned = conn_align (c, message);
-  if (aligned != NULL)
-    queue_push (src, c, aligned);
-}
-
-static void
-peer_message (gpointer data, guint8 opcode, GBytes * payload)
-{
-  conn_message (data, opcode == GST_WS_OP_BINARY, payload);
-}
-
-static void
-peer_gone (gpointer data, const gchar * why)
-{
-  conn_remove (data, why);
-}
-
-static void
-conn_message_cb (SoupWebsocketConnection * conn, gint type, GBytes * message,
-    GstWsSrcConn * c)
-{
-  conn_message (c, type == SOUP_WEBSOCKET_DATA_BINARY, message);
-}
-
-static void
-conn_error_cb (SoupWebsocketConnection * conn, GError * error, GstWsSrcConn * c)
-{
-  GST_INFO_OBJECT (c->src, "client %s: %s", c->name, error->message);
-  /* libsoup closes the socket right after this without telling the peer,
-   * which would only see an abnormal closure (1006). */
-  if (g_error_matches (error, SOUP_WEBSOCKET_ERROR,
-          SOUP_WEBSOCKET_CLOSE_TOO_BIG)
-      && soup_websocket_connection_get_state (conn) ==
-      SOUP_WEBSOCKET_STATE_OPEN)
-    write_close_frame (conn, GST_WS_CLOSE_TOO_BIG, "message too big");
-}
-
-static void
-conn_closed_cb (SoupWebsocketConnection * conn, GstWsSrcConn * c)
-{
-  g_autofree gchar *why = g_strdup_printf ("closed with code %u",
-      soup_websocket_connection_get_close_code (conn));
-
-  conn_remove (c, why);
-}
-
-static void
-conn_set_format (GstWsSrcConn * c, GstCaps * caps)
-{
-  GstAudioInfo info;
-
-  c->caps = caps;
-  if (gst_audio_info_from_caps (&info, caps)) {
-    c->rate = GST_AUDIO_INFO_RATE (&info);
-    c->bpf = GST_AUDIO_INFO_BPF (&info);
-    c->queue_limit = gst_util_uint64_scale_int (QUEUE_MAX_TIME, c->rate,
-        GST_SECOND) * c->bpf;
-  } else {
-    c->rate = 0;
-    c->bpf = 1;
-    c->queue_limit = QUEUE_MAX_BYTES;
-  }
-}
-
-/* A connection without its transport yet. */
-static GstWsSrcConn *
-conn_new (GstWebsocketSrc * src, const gchar * name, GstCaps * caps)
-{
-  GstWsSrcConn *c = g_new0 (GstWsSrcConn, 1);
-
-  c->src = src;
-  c->name = g_strdup (name);
-  c->id = ++src->last_talker_id;
-  c->carry = g_byte_array_new ();
-  conn_set_format (c, caps);
-  src->conns = g_list_prepend (src->conns, c);
-  QUEUE_LOCK (src);
-  src->n_conns++;
-  QUEUE_UNLOCK (src);
-  return c;
-}
-
-static guint
-max_message_size (GstWebsocketSrc * src)
-{
-  guint max;
-
-  GST_OBJECT_LOCK (src);
-  max = src->max_message_size;
-  GST_OBJECT_UNLOCK (src);
-  return max;
-}
-
-/* A new client: it becomes the talker unless the policy keeps the current
- * one. */
-static void
-conn_admit_talker (GstWebsocketSrc * src, GstWsSrcConn * c)
-{
-  GstWsSrcConn *old = src->talker;
-  GstWsTalkerPolicy policy;
-
-  GST_OBJECT_LOCK (src);
-  policy = src->talker_policy;
-  GST_OBJECT_UNLOCK (src);
-  if (old != NULL && policy == GST_WS_TALKER_FIRST) {
-    conn_close (c, GST_WS_CLOSE_TRY_AGAIN_LATER, "another client is talking");
-    return;
-  }
-  conn_set_counted (c, TRUE);
-  if (old != NULL) {
-    QUEUE_LOCK (src);
-    queue_drop_where (src, old->id);
-    QUEUE_UNLOCK (src);
-    conn_close (old, GST_WS_CLOSE_NORMAL, "another client took over");
-  }
-  src->talker = c;
-  GST_INFO_OBJECT (src, "client %s is the talker, %" GST_PTR_FORMAT, c->name,
-      c->caps);
-}
-
-static guint
-admit (gpointer data, SoupServerMessage * msg, GHashTable * query)
-{
-  GstWebsocketSrc *src = data;
-  GstCaps *caps = declared_caps (src, query);
-
-  if (caps == NULL) {
-    GST_INFO_OBJECT (src, "refusing %s: invalid format in query",
-        soup_server_message_get_remote_host (msg));
-    return SOUP_STATUS_BAD_REQUEST;
-  }
-  gst_caps_unref (caps);
-  return 0;
-}
-
-static const GstWsPeerHooks peer_hooks = { peer_message, peer_gone };
-
-static void
-accepted (gpointer data, GIOStream * stream, GUri * uri, const gchar * peer,
-    const gchar * origin, GHashTable * query)
-{
-  GstWebsocketSrc *src = data;
-  GstCaps *caps = declared_caps (src, query);
-  GstWsSrcConn *c;
-
-  c = conn_new (src, peer, caps ? caps : declared_caps (src, NULL));
-  c->peer = gst_ws_peer_new (stream, peer, max_message_size (src),
-      &peer_hooks, c);
-  /* The caps property changed since admit() and the query no longer fits. */
-  if (caps == NULL)
-    conn_close (c, GST_WS_CLOSE_UNSUPPORTED_DATA, "invalid format");
-  else
-    conn_admit_talker (src, c);
-}
-
-static void
-client_connected (gpointer data, SoupWebsocketConnection * conn)
-{
-  GstWebsocketSrc *src = data;
-  GstWsSrcConn *c;
-  gchar *uri;
-
-  GST_OBJECT_LOCK (src);
-  uri = g_strdup (src->settings.uri);
-  GST_OBJECT_UNLOCK (src);
-  c = conn_new (src, uri, declared_caps (src, NULL));
-  g_free (uri);
-  c->conn = g_object_ref (conn);
-  soup_websocket_connection_set_max_incoming_payload_size (conn,
-      max_message_size (src));
-  g_signal_connect (conn, "message", G_CALLBACK (conn_message_cb), c);
-  g_signal_connect (conn, "error", G_CALLBACK (conn_error_cb), c);
-  g_signal_connect (conn, "closed", G_CALLBACK (conn_closed_cb), c);
-  conn_admit_talker (src, c);
-}
-
-static void
-client_disconnected (gpointer data, SoupWebsocketConnection * conn)
-{
-  GstWebsocketSrc *src = data;
-  GList *l;
-
-  for (l = src->conns; l != NULL; l = l->next) {
-    GstWsSrcConn *c = l->data;
-
-    if (c->conn == conn) {
-      conn_remove (c, "disconnected");
-      return;
-    }
-  }
-}
-
-static const GstWsServerHooks server_hooks = { admit, accepted };
-static const GstWsClientHooks client_hooks =
-    { client_connected, client_disconnected };
-
-typedef struct
-{
-  GstWebsocketSrc *src;
-  guint talker;
-} Reject;
-
-static gboolean
-reject_in_loop (gpointer data)
-{
-  Reject *r = data;
-  GList *l;
-
-  for (l = r->src->conns; l != NULL; l = l->next) {
-    GstWsSrcConn *c = l->data;
-
-    if (c->id == r->talker)
-      conn_close (c, GST_WS_CLOSE_UNSUPPORTED_DATA,
-          "format not accepted downstream");
-  }
-  return G_SOURCE_REMOVE;
-}
-
-static gpointer
-close_all_in_loop (gpointer data)
-{
-  GstWebsocketSrc *src = data;
-  GList *l;
-
-  for (l = src->conns; l != NULL; l = l->next)
-    conn_close (l->data, GST_WS_CLOSE_GOING_AWAY, "server shutting down");
-  return NULL;
-}
-
-static gpointer
-abort_all_in_loop (gpointer data)
-{
-  GstWebsocketSrc *src = data;
-
-  while (src->conns != NULL)
-    conn_abort (src->conns->data);
-  return NULL;
-}
-
-/* ------------------------------------------------------------------------
  * Start and stop (state-change thread)
  * ------------------------------------------------------------------------ */
 
@@ -888,10 +348,10 @@ wait_for_closes (GstWebsocketSrc * src)
   gint64 deadline = g_get_monotonic_time () +
       CLOSE_WAIT_MS * G_TIME_SPAN_MILLISECOND;
 
-  QUEUE_LOCK (src);
-  while (src->n_conns > 0
-      && g_cond_wait_until (&src->conns_cond, &src->queue_lock, deadline));
-  QUEUE_UNLOCK (src);
+  GST_OBJECT_LOCK (src);
+  while (src->n_conns > 0 && g_cond_wait_until (&src->conns_cond,
+          GST_OBJECT_GET_LOCK (src), deadline));
+  GST_OBJECT_UNLOCK (src);
 }
 
 static void
@@ -903,10 +363,10 @@ endpoint_stop (GstWebsocketSrc * src)
     gst_ws_client_stop (src->client);
   if (src->server != NULL) {
     gst_ws_server_stop (src->server);
-    gst_ws_loop_call (&src->loop, close_all_in_loop, src);
+    gst_ws_src_clients_close_all (src);
     wait_for_closes (src);
   }
-  gst_ws_loop_call (&src->loop, abort_all_in_loop, src);
+  gst_ws_src_clients_abort_all (src);
   gst_ws_loop_stop (&src->loop);
   g_clear_pointer (&src->server, gst_ws_server_free);
   g_clear_pointer (&src->client, gst_ws_client_free);
@@ -923,11 +383,11 @@ endpoint_start (GstWebsocketSrc * src)
   gst_ws_loop_start (&src->loop, "websocketsrc");
   if (client_mode) {
     src->client = gst_ws_client_new (GST_ELEMENT (src), &src->settings,
-        &src->loop, &client_hooks, src);
+        &src->loop, &gst_ws_src_client_hooks, src);
     ok = gst_ws_client_start (src->client);
   } else {
     src->server = gst_ws_server_new (GST_ELEMENT (src), &src->settings,
-        &src->loop, &server_hooks, src);
+        &src->loop, &gst_ws_src_server_hooks, src);
     ok = gst_ws_server_start (src->server);
   }
   if (!ok)
@@ -947,10 +407,10 @@ gst_websocket_src_change_state (GstElement * element, GstStateChange transition)
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
-      queue_set_playing (src, TRUE);
+      gst_ws_src_queue_set_playing (&src->queue, TRUE);
       break;
     case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
-      queue_set_playing (src, FALSE);
+      gst_ws_src_queue_set_playing (&src->queue, FALSE);
       break;
     default:
       break;
@@ -974,17 +434,75 @@ gst_websocket_src_start (GstBaseSrc * bsrc)
 
   src->stream_talker = 0;
   src->rejected_talker = 0;
-  src->stream_rate = 0;
-  src->stream_bpf = 1;
-  src->anchor = GST_CLOCK_TIME_NONE;
-  src->samples = 0;
+  src->stream_raw = FALSE;
   src->offset = 0;
-  src->next_pts = 0;
   src->discont = TRUE;
-  QUEUE_LOCK (src);
-  src->flushing = FALSE;
-  QUEUE_UNLOCK (src);
+  gst_ws_audio_timing_clear (&src->timing);
+  gst_ws_audio_timing_init (&src->timing);
+  GST_OBJECT_LOCK (src);
+  src->pipeline_latency = GST_CLOCK_TIME_NONE;
+  src->inferred_rate = 0;
+  src->measured_rate = 0;
+  src->ratio = 1;
+  src->delay = 0;
+  memset (&src->stats, 0, sizeof (src->stats));
+  GST_OBJECT_UNLOCK (src);
+  gst_ws_src_queue_set_flushing (&src->queue, FALSE);
   return TRUE;
+}
+
+/* Whether a sink downstream of @pad synchronises to the clock (through
+ * bins and tees). */
+static gboolean
+downstream_synchronises (GstPad * pad, guint depth)
+{
+  GstPad *peer = gst_pad_get_peer (pad), *target;
+  GstElement *element = NULL;
+  GstIterator *it;
+  GValue item = G_VALUE_INIT;
+  gboolean sync = FALSE;
+
+  while (peer != NULL && GST_IS_GHOST_PAD (peer)) {
+    target = gst_ghost_pad_get_target (GST_GHOST_PAD (peer));
+    gst_object_unref (peer);
+    peer = target;
+  }
+  if (peer != NULL)
+    element = gst_pad_get_parent_element (peer);
+  if (element == NULL || depth > 32)
+    goto done;
+  if (GST_IS_BASE_SINK (element)) {
+    sync = gst_base_sink_get_sync (GST_BASE_SINK (element));
+    goto done;
+  }
+  it = gst_element_iterate_src_pads (element);
+  while (!sync && gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+    sync = downstream_synchronises (g_value_get_object (&item), depth + 1);
+    g_value_reset (&item);
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+done:
+  gst_clear_object (&element);
+  gst_clear_object (&peer);
+  return sync;
+}
+
+/* Downstream that synchronises gets the caps with the first talker's data
+ * (stream_switch()), not when streaming starts: an audio sink sets its
+ * device up when it gets caps, and one set up long before the first sample
+ * maps it to the clock wrong (pulsesink with sync=true then stalled for
+ * seconds). Downstream that does not synchronise gets them at once, so
+ * that its device is running when someone talks (a PulseAudio stream takes
+ * up to a second to start playing). */
+static gboolean
+gst_websocket_src_negotiate (GstBaseSrc * bsrc)
+{
+  if (downstream_synchronises (GST_BASE_SRC_PAD (bsrc), 0)) {
+    GST_DEBUG_OBJECT (bsrc, "downstream synchronises: caps with the data");
+    return TRUE;
+  }
+  return GST_BASE_SRC_CLASS (parent_class)->negotiate (bsrc);
 }
 
 static gboolean
@@ -992,9 +510,9 @@ gst_websocket_src_stop (GstBaseSrc * bsrc)
 {
   GstWebsocketSrc *src = GST_WEBSOCKET_SRC (bsrc);
 
-  QUEUE_LOCK (src);
-  queue_drop_where (src, 0);
-  QUEUE_UNLOCK (src);
+  gst_ws_src_queue_drop (&src->queue, 0);
+  gst_ws_audio_timing_clear (&src->timing);
+  gst_ws_audio_timing_init (&src->timing);
   GST_OBJECT_LOCK (src);
   gst_clear_caps (&src->stream_caps);
   GST_OBJECT_UNLOCK (src);
@@ -1004,23 +522,14 @@ gst_websocket_src_stop (GstBaseSrc * bsrc)
 static gboolean
 gst_websocket_src_unlock (GstBaseSrc * bsrc)
 {
-  GstWebsocketSrc *src = GST_WEBSOCKET_SRC (bsrc);
-
-  QUEUE_LOCK (src);
-  src->flushing = TRUE;
-  g_cond_broadcast (&src->queue_cond);
-  QUEUE_UNLOCK (src);
+  gst_ws_src_queue_set_flushing (&GST_WEBSOCKET_SRC (bsrc)->queue, TRUE);
   return TRUE;
 }
 
 static gboolean
 gst_websocket_src_unlock_stop (GstBaseSrc * bsrc)
 {
-  GstWebsocketSrc *src = GST_WEBSOCKET_SRC (bsrc);
-
-  QUEUE_LOCK (src);
-  src->flushing = FALSE;
-  QUEUE_UNLOCK (src);
+  gst_ws_src_queue_set_flushing (&GST_WEBSOCKET_SRC (bsrc)->queue, FALSE);
   return TRUE;
 }
 
@@ -1052,6 +561,17 @@ gst_websocket_src_set_caps (GstBaseSrc * bsrc, GstCaps * caps)
   return TRUE;
 }
 
+static GstClockTime
+jitter_buffer (GstWebsocketSrc * src)
+{
+  GstClockTime jitter;
+
+  GST_OBJECT_LOCK (src);
+  jitter = src->latency_ms * GST_MSECOND;
+  GST_OBJECT_UNLOCK (src);
+  return jitter;
+}
+
 static gboolean
 gst_websocket_src_query (GstBaseSrc * bsrc, GstQuery * query)
 {
@@ -1060,36 +580,84 @@ gst_websocket_src_query (GstBaseSrc * bsrc, GstQuery * query)
 
   if (GST_QUERY_TYPE (query) != GST_QUERY_LATENCY)
     return GST_BASE_SRC_CLASS (parent_class)->query (bsrc, query);
-  GST_OBJECT_LOCK (src);
-  min = src->latency_ms * GST_MSECOND;
-  GST_OBJECT_UNLOCK (src);
+  min = jitter_buffer (src);
   /* Up to a second of data can wait in the queue. */
-  gst_query_set_latency (query, TRUE, min, MAX (min, QUEUE_MAX_TIME));
+  gst_query_set_latency (query, TRUE, min, min + QUEUE_MAX_TIME);
   GST_DEBUG_OBJECT (src, "latency %" GST_TIME_FORMAT, GST_TIME_ARGS (min));
   return TRUE;
 }
 
-/* Downstream refused the caps of a talker: that client goes, the stream
- * keeps the caps it had. */
+/* The pipeline latency is how long a synchronising sink holds each buffer:
+ * audio that reaches the streaming thread later than that (and the jitter
+ * buffer) cannot be played any more. */
+static gboolean
+gst_websocket_src_event (GstBaseSrc * bsrc, GstEvent * event)
+{
+  GstWebsocketSrc *src = GST_WEBSOCKET_SRC (bsrc);
+  GstClockTime latency;
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_LATENCY) {
+    gst_event_parse_latency (event, &latency);
+    GST_DEBUG_OBJECT (src, "pipeline latency %" GST_TIME_FORMAT,
+        GST_TIME_ARGS (latency));
+    GST_OBJECT_LOCK (src);
+    src->pipeline_latency = latency;
+    GST_OBJECT_UNLOCK (src);
+  }
+  return GST_BASE_SRC_CLASS (parent_class)->event (bsrc, event);
+}
+
+static GstClockTime
+pipeline_latency (GstWebsocketSrc * src)
+{
+  GstClockTime latency;
+
+  GST_OBJECT_LOCK (src);
+  latency = src->pipeline_latency;
+  GST_OBJECT_UNLOCK (src);
+  return latency;
+}
+
+/* Caps refused downstream: the talker goes, the stream keeps its caps. */
 static void
 stream_reject (GstWebsocketSrc * src, GstWsSrcChunk * chunk)
 {
-  Reject *r = g_new0 (Reject, 1);
-
   GST_WARNING_OBJECT (src, "downstream refuses %" GST_PTR_FORMAT
       ", closing that client", chunk->caps);
   src->rejected_talker = chunk->talker;
-  r->src = src;
-  r->talker = chunk->talker;
-  gst_ws_loop_invoke (&src->loop, reject_in_loop, r, g_free);
+  gst_ws_src_clients_reject (src, chunk->talker);
+}
+
+/* Sets @caps downstream; FALSE when they are refused. */
+static gboolean
+stream_set_caps (GstWebsocketSrc * src, GstCaps * caps)
+{
+  /* A refused caps event only shows when the buffer is pushed: ask. */
+  return gst_pad_peer_query_accept_caps (GST_BASE_SRC_PAD (src), caps)
+      && gst_base_src_set_caps (GST_BASE_SRC (src), caps);
+}
+
+static GstWsTimingFlags
+timing_flags (GstWebsocketSrc * src, GstWsSrcChunk * chunk)
+{
+  GstWsTimingFlags flags = 0;
+
+  GST_OBJECT_LOCK (src);
+  if (src->infer_rate && chunk->infer)
+    flags |= GST_WS_TIMING_INFER_RATE;
+  if (src->drift_correction)
+    flags |= GST_WS_TIMING_CORRECT_DRIFT;
+  GST_OBJECT_UNLOCK (src);
+  return flags;
 }
 
 /* A chunk of another talker than the last: new caps if its format differs,
- * and a resync. FALSE when its caps are refused. */
+ * and a new timeline. FALSE when its caps are refused. */
 static gboolean
 stream_switch (GstWebsocketSrc * src, GstWsSrcChunk * chunk)
 {
   GstCaps *current;
+  GstAudioInfo info;
   gboolean ok = TRUE;
 
   if (chunk->talker == src->rejected_talker)
@@ -1098,9 +666,7 @@ stream_switch (GstWebsocketSrc * src, GstWsSrcChunk * chunk)
   if (current == NULL || !gst_caps_is_equal (current, chunk->caps)) {
     GST_INFO_OBJECT (src, "talker %u: %" GST_PTR_FORMAT, chunk->talker,
         chunk->caps);
-    /* A refused caps event only shows when the buffer is pushed: ask. */
-    ok = gst_pad_peer_query_accept_caps (GST_BASE_SRC_PAD (src), chunk->caps)
-        && gst_base_src_set_caps (GST_BASE_SRC (src), chunk->caps);
+    ok = stream_set_caps (src, chunk->caps);
     if (!ok)
       stream_reject (src, chunk);
   }
@@ -1108,102 +674,145 @@ stream_switch (GstWebsocketSrc * src, GstWsSrcChunk * chunk)
   if (!ok)
     return FALSE;
   src->stream_talker = chunk->talker;
-  src->stream_rate = chunk->rate;
-  src->stream_bpf = chunk->bpf;
-  src->anchor = GST_CLOCK_TIME_NONE;
+  src->stream_raw = chunk->rate != 0
+      && gst_audio_info_from_caps (&info, chunk->caps);
+  if (src->stream_raw)
+    gst_ws_audio_timing_start (&src->timing, &info, jitter_buffer (src),
+        timing_flags (src, chunk));
+  else
+    src->discont = TRUE;
   return TRUE;
 }
 
-static GstClockTime
-sample_time (GstWebsocketSrc * src, guint64 samples)
-{
-  return src->anchor + gst_util_uint64_scale_int (samples, GST_SECOND,
-      src->stream_rate);
-}
-
-/* Restarts the timeline so that a buffer of @duration ends now. */
+/* Makes what the timeline found readable; tells of a rate inferred. */
 static void
-stream_anchor (GstWebsocketSrc * src, GstClockTime now, GstClockTime duration)
+stream_publish (GstWebsocketSrc * src)
 {
-  if (GST_CLOCK_TIME_IS_VALID (now))
-    src->anchor = now > duration ? now - duration : 0;
-  else
-    src->anchor = src->next_pts;        /* no clock: carry on */
-  src->samples = 0;
-  src->discont = TRUE;
-}
-
-/* Timestamps raw audio from its sample count. FALSE when the buffer is too
- * late to be played and newer data is already waiting. */
-static gboolean
-stamp_audio (GstWebsocketSrc * src, GstBuffer * buf, gboolean more)
-{
-  guint64 frames = gst_buffer_get_size (buf) / src->stream_bpf;
-  GstClockTime now = running_time_now (src), duration, latency, pts;
+  GstWsAudioTiming *t = &src->timing;
+  gdouble measured = gst_ws_audio_timing_measured_rate (t);
+  guint before;
 
   GST_OBJECT_LOCK (src);
-  latency = src->latency_ms * GST_MSECOND;
+  before = src->inferred_rate;
+  src->inferred_rate = t->inferred;
+  src->measured_rate = measured;
+  src->ratio = t->ratio;
+  src->delay = t->delay;
+  src->stats = t->stats;
   GST_OBJECT_UNLOCK (src);
-  duration = gst_util_uint64_scale_int (frames, GST_SECOND, src->stream_rate);
-  if (!GST_CLOCK_TIME_IS_VALID (src->anchor)) {
-    stream_anchor (src, now, duration);
-  } else if (GST_CLOCK_TIME_IS_VALID (now)
-      && now > sample_time (src, src->samples + frames) + latency) {
-    GST_DEBUG_OBJECT (src, "%" GST_TIME_FORMAT " late, %s",
-        GST_TIME_ARGS (now - sample_time (src, src->samples + frames)),
-        more ? "dropping" : "resyncing");
-    if (more) {
-      src->samples += frames;
-      src->offset += frames;
-      src->discont = TRUE;
-      return FALSE;
-    }
-    stream_anchor (src, now, duration);
+  if (before == t->inferred)
+    return;
+  g_object_notify_by_pspec (G_OBJECT (src), properties[PROP_INFERRED_RATE]);
+  if (t->inferred == 0)
+    return;
+  GST_INFO_OBJECT (src, "talker %u sends %u Hz (inferred: measured %.1f Hz)",
+      src->stream_talker, t->inferred, measured);
+  GST_ELEMENT_INFO (src, STREAM, FORMAT, ("The client sends %u Hz audio "
+          "(inferred, measured %.1f Hz)", t->inferred, measured), (NULL));
+}
+
+/* Renegotiates when the timeline inferred another rate; FALSE when it did
+ * not. */
+static gboolean
+stream_renegotiate (GstWebsocketSrc * src)
+{
+  guint rate = gst_ws_audio_timing_wanted_rate (&src->timing);
+  GstCaps *caps;
+
+  if (rate == 0)
+    return FALSE;
+  caps = gst_pad_get_current_caps (GST_BASE_SRC_PAD (src));
+  if (caps != NULL) {
+    caps = gst_caps_make_writable (caps);
+    gst_caps_set_simple (caps, "rate", G_TYPE_INT, rate, NULL);
   }
-  pts = sample_time (src, src->samples);
-  src->samples += frames;
-  GST_BUFFER_PTS (buf) = pts;
-  GST_BUFFER_DURATION (buf) = sample_time (src, src->samples) - pts;
-  GST_BUFFER_OFFSET (buf) = src->offset;
-  src->offset += frames;
-  GST_BUFFER_OFFSET_END (buf) = src->offset;
-  src->next_pts = pts + GST_BUFFER_DURATION (buf);
+  if (caps != NULL && stream_set_caps (src, caps)) {
+    GST_INFO_OBJECT (src, "now %" GST_PTR_FORMAT, caps);
+    gst_ws_audio_timing_set_rate (&src->timing, rate);
+  } else {
+    GST_WARNING_OBJECT (src, "downstream refuses the inferred rate %u Hz, "
+        "keeping the caps", rate);
+    gst_ws_audio_timing_refuse_rate (&src->timing);
+  }
+  gst_clear_caps (&caps);
   return TRUE;
 }
 
 /* Anything but raw audio: the running time of arrival. */
-static void
-stamp_arrival (GstWebsocketSrc * src, GstBuffer * buf, GstWsSrcChunk * chunk)
+static GstBuffer *
+stream_other (GstWebsocketSrc * src, GstWsSrcChunk * chunk)
 {
-  if (!GST_CLOCK_TIME_IS_VALID (src->anchor)) {
-    src->anchor = 0;
-    src->discont = TRUE;
-  }
+  GstBuffer *buf = gst_buffer_new_wrapped_bytes (g_bytes_ref (chunk->bytes));
+
   GST_BUFFER_PTS (buf) = chunk->arrival;
   GST_BUFFER_OFFSET (buf) = src->offset;
   src->offset += gst_buffer_get_size (buf);
   GST_BUFFER_OFFSET_END (buf) = src->offset;
-}
-
-/* The buffer for @chunk, or NULL when it is dropped. */
-static GstBuffer *
-stream_buffer (GstWebsocketSrc * src, GstWsSrcChunk * chunk, gboolean more)
-{
-  GstBuffer *buf = gst_buffer_new_wrapped_bytes (chunk->bytes);
-
-  if (chunk->discont)
-    src->anchor = GST_CLOCK_TIME_NONE;
-  if (src->stream_rate == 0) {
-    stamp_arrival (src, buf, chunk);
-  } else if (!stamp_audio (src, buf, more)) {
-    gst_buffer_unref (buf);
-    return NULL;
-  }
-  if (src->discont) {
+  if (src->discont || chunk->discont) {
     GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
     src->discont = FALSE;
   }
   return buf;
+}
+
+/* Takes @chunk; returns a buffer when it goes out as it is. */
+static GstBuffer *
+stream_chunk (GstWebsocketSrc * src, GstWsSrcChunk * chunk, gboolean more)
+{
+  GstClockTime late, now;
+  guint resyncs;
+
+  if (chunk->bytes == NULL) {
+    GST_DEBUG_OBJECT (src, "talker %u left; silence %" GST_TIME_FORMAT
+        ", skipped %" GST_TIME_FORMAT ", late %" GST_TIME_FORMAT
+        ", resyncs %u, ratio %f", chunk->talker,
+        GST_TIME_ARGS (src->timing.stats.silence),
+        GST_TIME_ARGS (src->timing.stats.skipped),
+        GST_TIME_ARGS (src->timing.stats.late), src->timing.stats.resyncs,
+        src->timing.ratio);
+    if (chunk->talker == src->stream_talker && src->stream_raw)
+      gst_ws_audio_timing_drain (&src->timing);
+    return NULL;
+  }
+  GST_LOG_OBJECT (src, "chunk of talker %u: %" G_GSIZE_FORMAT " bytes, "
+      "arrived %" GST_TIME_FORMAT "%s", chunk->talker,
+      g_bytes_get_size (chunk->bytes), GST_TIME_ARGS (chunk->arrival),
+      chunk->discont ? ", discont" : "");
+  if (chunk->talker != src->stream_talker && !stream_switch (src, chunk))
+    return NULL;
+  if (!src->stream_raw)
+    return stream_other (src, chunk);
+  gst_ws_audio_timing_set_jitter (&src->timing, jitter_buffer (src));
+  resyncs = src->timing.stats.resyncs;
+  late = src->timing.stats.late;
+  now = gst_websocket_src_running_time (src);
+  gst_ws_audio_timing_push (&src->timing, chunk->bytes, chunk->arrival,
+      chunk->end_frame, now, pipeline_latency (src), more, chunk->discont);
+  if (src->timing.stats.late > late)
+    GST_DEBUG_OBJECT (src, "too late at %" GST_TIME_FORMAT " (arrived %"
+        GST_TIME_FORMAT "): %s", GST_TIME_ARGS (now),
+        GST_TIME_ARGS (chunk->arrival), more ? "dropped" : "resynced");
+  else if (src->timing.stats.resyncs > resyncs)
+    GST_DEBUG_OBJECT (src, "new timeline at %" GST_TIME_FORMAT,
+        GST_TIME_ARGS (now));
+  stream_publish (src);
+  return NULL;
+}
+
+/* The next chunk, or the deadline of the jitter buffer. */
+static GstWsSrcQueueResult
+stream_wait (GstWebsocketSrc * src, GstWsSrcChunk ** chunk, gboolean * more)
+{
+  GstClockTime deadline = gst_ws_audio_timing_deadline (&src->timing);
+  GstClock *clock = NULL;
+  GstWsSrcQueueResult result;
+
+  if (GST_CLOCK_TIME_IS_VALID (deadline)
+      && (clock = gst_element_get_clock (GST_ELEMENT (src))) != NULL)
+    deadline += gst_element_get_base_time (GST_ELEMENT (src));
+  result = gst_ws_src_queue_pop (&src->queue, clock, deadline, chunk, more);
+  gst_clear_object (&clock);
+  return result;
 }
 
 static GstFlowReturn
@@ -1211,20 +820,33 @@ gst_websocket_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
 {
   GstWebsocketSrc *src = GST_WEBSOCKET_SRC (psrc);
   GstWsSrcChunk *chunk;
-  GstFlowReturn ret;
   gboolean more;
+  GstClockTime skipped = src->timing.stats.skipped;
 
-  do {
-    ret = queue_pop (src, &chunk, &more);
-    if (ret != GST_FLOW_OK) {
-      GST_DEBUG_OBJECT (src, "flushing");
-      return ret;
+  while ((*outbuf = gst_ws_audio_timing_pull (&src->timing)) == NULL) {
+    if (stream_renegotiate (src))
+      continue;
+    switch (stream_wait (src, &chunk, &more)) {
+      case GST_WS_SRC_QUEUE_FLUSHING:
+        GST_DEBUG_OBJECT (src, "flushing");
+        return GST_FLOW_FLUSHING;
+      case GST_WS_SRC_QUEUE_TIMEOUT:
+        GST_LOG_OBJECT (src, "nothing arrived in time, filling the gap");
+        *outbuf = gst_ws_audio_timing_fill (&src->timing,
+            gst_websocket_src_running_time (src), pipeline_latency (src));
+        stream_publish (src);
+        break;
+      case GST_WS_SRC_QUEUE_OK:
+        *outbuf = stream_chunk (src, chunk, more);
+        gst_ws_src_chunk_free (chunk);
+        break;
     }
-    *outbuf = NULL;
-    if (chunk->talker == src->stream_talker || stream_switch (src, chunk))
-      *outbuf = stream_buffer (src, chunk, more);
-    chunk_free (chunk);
-  } while (*outbuf == NULL);
+    if (*outbuf != NULL)
+      break;
+  }
+  if (src->timing.stats.skipped > skipped)
+    GST_DEBUG_OBJECT (src, "cut %" GST_TIME_FORMAT " of excess latency",
+        GST_TIME_ARGS (src->timing.stats.skipped - skipped));
   GST_LOG_OBJECT (src, "pushing %" GST_PTR_FORMAT, *outbuf);
   return GST_FLOW_OK;
 }
@@ -1290,10 +912,42 @@ gst_websocket_src_set_property (GObject * object, guint prop_id,
       src->talker_policy = g_value_get_enum (value);
       GST_OBJECT_UNLOCK (src);
       break;
+    case PROP_INFER_RATE:
+      GST_OBJECT_LOCK (src);
+      src->infer_rate = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (src);
+      break;
+    case PROP_DRIFT_CORRECTION:
+      GST_OBJECT_LOCK (src);
+      src->drift_correction = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (src);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
+}
+
+/* Object lock held. */
+static GstStructure *
+stats_structure (GstWebsocketSrc * src)
+{
+  GstClockTime pipeline = src->pipeline_latency, jitter =
+      src->latency_ms * GST_MSECOND;
+
+  /* A pipeline whose sinks do not synchronise has a latency of 0. */
+  if (!GST_CLOCK_TIME_IS_VALID (pipeline) || pipeline < jitter)
+    pipeline = jitter;
+  return gst_structure_new ("application/x-websocketsrc-stats",
+      "inferred-rate", G_TYPE_UINT, src->inferred_rate,
+      "measured-rate", G_TYPE_DOUBLE, src->measured_rate,
+      "ratio", G_TYPE_DOUBLE, src->ratio,
+      "delay", G_TYPE_INT64, src->delay,
+      "latency", G_TYPE_INT64, (GstClockTimeDiff) pipeline + src->delay,
+      "silence", G_TYPE_UINT64, src->stats.silence,
+      "skipped", G_TYPE_UINT64, src->stats.skipped,
+      "late", G_TYPE_UINT64, src->stats.late,
+      "resyncs", G_TYPE_UINT, src->stats.resyncs, NULL);
 }
 
 static void
@@ -1324,6 +978,18 @@ gst_websocket_src_get_property (GObject * object, guint prop_id,
       break;
     case PROP_BYTES_RECEIVED:
       g_value_set_uint64 (value, src->bytes_received);
+      break;
+    case PROP_INFER_RATE:
+      g_value_set_boolean (value, src->infer_rate);
+      break;
+    case PROP_DRIFT_CORRECTION:
+      g_value_set_boolean (value, src->drift_correction);
+      break;
+    case PROP_INFERRED_RATE:
+      g_value_set_uint (value, src->inferred_rate);
+      break;
+    case PROP_STATS:
+      g_value_take_boxed (value, stats_structure (src));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

@@ -9,10 +9,12 @@
 #include <gst/base/gstpushsrc.h>
 #include <libsoup/soup.h>
 
+#include "gstwsaudiotiming.h"
 #include "gstwsclient.h"
 #include "gstwsloop.h"
 #include "gstwsserver.h"
 #include "gstwssettings.h"
+#include "gstwssrcqueue.h"
 
 G_BEGIN_DECLS
 
@@ -42,15 +44,25 @@ struct _GstWebsocketSrc
 {
   GstPushSrc parent;
 
-  /* Properties, under the object lock. */
+  /* Properties and what the other threads read, under the object lock. */
   GstWsSettings settings;
   GstCaps *caps;
   guint latency_ms;
   guint max_message_size;
   GstWsTalkerPolicy talker_policy;
+  gboolean infer_rate;
+  gboolean drift_correction;
   guint num_clients;
   guint64 bytes_received;
   GstCaps *stream_caps;         /* what was last pushed downstream */
+  GstClockTime pipeline_latency;        /* from the LATENCY event */
+  guint inferred_rate;
+  gdouble measured_rate;
+  gdouble ratio;
+  GstClockTimeDiff delay;
+  GstWsTimingStats stats;
+  guint n_conns;                /* mirrors conns, for the shutdown wait */
+  GCond conns_cond;
 
   /* The server thread and what only it touches. */
   GstWsLoop loop;
@@ -60,28 +72,16 @@ struct _GstWebsocketSrc
   GstWsSrcConn *talker;
   guint last_talker_id;
 
-  /* Server thread -> streaming thread hand-over, under queue_lock. */
-  GMutex queue_lock;
-  GCond queue_cond;
-  GQueue queue;                 /* GstWsSrcChunk */
-  gsize queued_bytes;
-  gboolean flushing;
-  gboolean playing;
-  gboolean queue_discont;       /* data was dropped before the next chunk */
-  gboolean overflowing;
-  guint n_conns;                /* mirrors conns, for the shutdown wait */
-  GCond conns_cond;
+  /* Server thread -> streaming thread. */
+  GstWsSrcQueue queue;
 
   /* Streaming thread only. */
   guint stream_talker;
   guint rejected_talker;
-  guint stream_rate;            /* 0: not raw audio */
-  guint stream_bpf;
-  GstClockTime anchor;
-  guint64 samples;              /* since anchor */
-  guint64 offset;
-  GstClockTime next_pts;
-  gboolean discont;
+  gboolean stream_raw;
+  GstWsAudioTiming timing;
+  guint64 offset;               /* of other caps */
+  gboolean discont;             /* of other caps */
 };
 
 G_END_DECLS

@@ -4,7 +4,8 @@
 // one binary WebSocket message per 128-sample render quantum) against
 // pipelines/microphone.pipeline in the launcher; the private PulseAudio's
 // source "microphone" must record the tone: with chromium's default
-// AudioContext, and with one at 48 kHz as desktops often have.
+// AudioContext, and with one at 48 kHz as desktops often have, declared in
+// the URL or, as the real front end does, not (websocketsrc infers it).
 // SPDX-License-Identifier: LGPL-2.1-or-later
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -65,13 +66,14 @@ async function checkMicrophone(t, query, expectedRate) {
 
   const state = await page.evaluate(() => window.microphone);
   const userAgent = await page.evaluate(() => navigator.userAgent);
-  t.diagnostic(`${userAgent}: AudioContext at ${state.rate} Hz (declared), ` +
-    `${state.sent} messages`);
+  t.diagnostic(`${userAgent}: AudioContext at ${state.rate} Hz, ` +
+    `${state.sent} messages to ${state.url}`);
   await page.close();
   await recording.child.stop();
 
   assert.deepEqual(errors, []);
   if (expectedRate) assert.equal(state.rate, expectedRate);
+  if (query.includes('declare=0')) assert.doesNotMatch(state.url, /[?&]rate=/);
   assert.ok(state.open, 'the WebSocket is open');
   // Every message is one render quantum: 128 float32 samples.
   assert.deepEqual(Object.keys(state.sizes), ['512']);
@@ -89,4 +91,10 @@ test('default AudioContext: the tone reaches "microphone"', async (t) => {
 
 test('48 kHz AudioContext: the tone reaches "microphone"', async (t) => {
   await checkMicrophone(t, '&context-rate=48000', 48000);
+});
+
+// The front end as it is: nothing declared, and the tone must still come
+// out at 1 kHz (it came out at 919 Hz from the old container).
+test('48 kHz AudioContext, nothing declared: the right pitch', async (t) => {
+  await checkMicrophone(t, '&context-rate=48000&declare=0', 48000);
 });

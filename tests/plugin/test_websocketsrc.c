@@ -5,11 +5,13 @@
  * with port 0 (and, in client mode, websocketsrc connects to a libsoup
  * server run by the test).
  */
+#include <math.h>
 #include <string.h>
 #include <gst/check/gstcheck.h>
 #include <gst/app/gstappsink.h>
 #include <gst/audio/audio.h>
 
+#include "tone.h"
 #include "wstest.h"
 
 #define MSG_SIZE 512            /* a browser render quantum: 128 F32 samples */
@@ -788,41 +790,310 @@ GST_START_TEST (test_timestamps_from_sample_count)
 
 GST_END_TEST;
 
-GST_START_TEST (test_discont_after_gap_and_new_talker)
+static gboolean
+is_silence (GstBuffer * buf)
+{
+  GstMapInfo map;
+  gboolean silent = TRUE;
+  gsize i;
+
+  fail_unless (gst_buffer_map (buf, &map, GST_MAP_READ));
+  for (i = 0; i < map.size && silent; i++)
+    silent = map.data[i] == 0;
+  gst_buffer_unmap (buf, &map);
+  return silent;
+}
+
+/* TRUE once more than @n buffers came and the last is not silence. */
+static gboolean
+audio_after (Fixture * f, guint n)
+{
+  GstSample *sample;
+  guint count = fixture_n_buffers (f);
+  gboolean audio;
+
+  if (count <= n)
+    return FALSE;
+  sample = fixture_sample (f, count - 1);
+  audio = !is_silence (gst_sample_get_buffer (sample));
+  gst_sample_unref (sample);
+  return audio;
+}
+
+static GstClockTime
+buffer_end (GstBuffer * buf)
+{
+  return GST_BUFFER_PTS (buf) + GST_BUFFER_DURATION (buf);
+}
+
+/* The client pauses for longer than the jitter buffer: silence fills the
+ * gap on a continuous timeline, and what it sends next is played as soon as
+ * it arrives, not after the time the gap took. A new talker starts a new
+ * timeline (DISCONT). */
+GST_START_TEST (test_gap_filled_with_silence_then_new_talker)
 {
   Fixture *f = fixture_new (NULL, TRUE);
   SoupWebsocketConnection *conn;
-  GstSample *sample[4];
-  GstClockTime end;
-  guint i;
+  GstSample *sample;
+  GstBuffer *buf;
+  GstClockTime end, sent_at, silence = 0;
+  guint i, n;
 
-  g_object_set (f->src, "latency", 200, NULL);
+  g_object_set (f->src, "latency", 100, NULL);
   fixture_set_state (f, GST_STATE_PLAYING);
   conn = connect_ok (f->port, "/?rate=48000");
   send_pattern (conn, 0, MSG_SIZE, NULL);
   send_pattern (conn, 1, MSG_SIZE, NULL);
   fail_unless (WS_WAIT_UNTIL (fixture_n_buffers (f) == 2, 5000));
-  fail_unless (GST_BUFFER_IS_DISCONT (BUFFER (f, 0)));
-  fail_if (GST_BUFFER_IS_DISCONT (BUFFER (f, 1)));
-  end = GST_BUFFER_PTS (gst_sample_get_buffer (sample[1])) +
-      GST_BUFFER_DURATION (gst_sample_get_buffer (sample[1]));
+  sample = fixture_sample (f, 0);
+  fail_unless (GST_BUFFER_IS_DISCONT (gst_sample_get_buffer (sample)));
+  gst_sample_unref (sample);
+  sample = fixture_sample (f, 1);
+  fail_if (GST_BUFFER_IS_DISCONT (gst_sample_get_buffer (sample)));
+  end = buffer_end (gst_sample_get_buffer (sample));
+  gst_sample_unref (sample);
 
-  /* The client pauses for longer than the latency. */
+  /* The client pauses for half a second. */
   WS_WAIT_UNTIL (running_time (f->pipeline) > end + 500 * GST_MSECOND, 5000);
+  sent_at = running_time (f->pipeline);
   send_pattern (conn, 2, MSG_SIZE, NULL);
-  fail_unless (WS_WAIT_UNTIL (fixture_n_buffers (f) == 3, 5000));
-  fail_unless (GST_BUFFER_IS_DISCONT (BUFFER (f, 2)));
-  fail_unless (GST_BUFFER_PTS (gst_sample_get_buffer (sample[2])) >
-      end + 300 * GST_MSECOND);
+  fail_unless (WS_WAIT_UNTIL (audio_after (f, 2), 5000));
+  n = fixture_n_buffers (f);
+  for (i = 2; i < n; i++) {
+    sample = fixture_sample (f, i);
+    buf = gst_sample_get_buffer (sample);
+    fail_if (GST_BUFFER_IS_DISCONT (buf));
+    fail_unless_equals_uint64 (GST_BUFFER_PTS (buf), end);
+    end = buffer_end (buf);
+    if (i < n - 1) {
+      fail_unless (is_silence (buf));
+      silence += GST_BUFFER_DURATION (buf);
+    }
+    gst_sample_unref (sample);
+  }
+  fail_unless (silence >= 300 * GST_MSECOND, "%" GST_TIME_FORMAT
+      " of silence", GST_TIME_ARGS (silence));
+  /* The message ends on the timeline about when it arrived. */
+  fail_unless (end >= sent_at && end < sent_at + 100 * GST_MSECOND,
+      "ends %" GST_TIME_FORMAT ", sent %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (end), GST_TIME_ARGS (sent_at));
   client_close (conn);
 
   conn = connect_ok (f->port, "/?rate=48000");
   send_pattern (conn, 3, MSG_SIZE, NULL);
-  fail_unless (WS_WAIT_UNTIL (fixture_n_buffers (f) == 4, 5000));
-  fail_unless (GST_BUFFER_IS_DISCONT (BUFFER (f, 3)));
+  fail_unless (WS_WAIT_UNTIL (audio_after (f, n), 5000));
+  sample = fixture_sample (f, fixture_n_buffers (f) - 1);
+  fail_unless (GST_BUFFER_IS_DISCONT (gst_sample_get_buffer (sample)));
+  gst_sample_unref (sample);
   client_close (conn);
-  for (i = 0; i < 4; i++)
-    gst_sample_unref (sample[i]);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+static GstStructure *
+stats (Fixture * f)
+{
+  GstStructure *st = NULL;
+
+  g_object_get (f->src, "stats", &st, NULL);
+  fail_unless (st != NULL);
+  return st;
+}
+
+static guint64
+stats_uint64 (Fixture * f, const gchar * field)
+{
+  GstStructure *st = stats (f);
+  guint64 value = 0;
+
+  fail_unless (gst_structure_get_uint64 (st, field, &value));
+  gst_structure_free (st);
+  return value;
+}
+
+static gdouble
+stats_double (Fixture * f, const gchar * field)
+{
+  GstStructure *st = stats (f);
+  gdouble value = 0;
+
+  fail_unless (gst_structure_get_double (st, field, &value));
+  gst_structure_free (st);
+  return value;
+}
+
+static gboolean
+talked_for (WsTestTalker * t, gdouble seconds)
+{
+  return t->sent >= seconds * t->rate;
+}
+
+/* A sink that synchronises holds each buffer until its running time plus
+ * the pipeline latency (here the jitter buffer and appsink's 20 ms of
+ * processing deadline): the buffers waiting meanwhile are not late. Every
+ * one of a real-time talker's buffers comes out, on one timeline. (The
+ * jitter buffer is large so that a test process starved on a loaded
+ * machine does not send in bursts the source would rightly cut.) */
+GST_START_TEST (test_synchronised_sink_gets_everything)
+{
+  Fixture *f = fixture_new ("sync=true", TRUE);
+  WsTestTalker talker;
+  guint status = 0, i, disconts = 0;
+
+  g_object_set (f->src, "latency", 300, NULL);
+  fixture_set_state (f, GST_STATE_PLAYING);
+  fail_unless (ws_test_talker_start (&talker, f->port, "/?rate=48000", 48000,
+          &status));
+  fail_unless (WS_WAIT_UNTIL (talked_for (&talker, 0.8), 5000));
+  ws_test_talker_stop (&talker);
+  fail_unless (WS_WAIT_UNTIL (fixture_total (f) == talker.sent * 4, 5000),
+      "%" G_GSIZE_FORMAT " bytes of %" G_GUINT64_FORMAT, fixture_total (f),
+      talker.sent * 4);
+  for (i = 0; i < fixture_n_buffers (f); i++) {
+    GstSample *sample = fixture_sample (f, i);
+
+    disconts += GST_BUFFER_IS_DISCONT (gst_sample_get_buffer (sample));
+    gst_sample_unref (sample);
+  }
+  fail_unless_equals_int (disconts, 1);
+  fail_unless_equals_uint64 (stats_uint64 (f, "late"), 0);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* Runs a 1 kHz talker at @rate declaring @query until @seconds; returns
+ * the index of the first buffer at @expect_rate, or -1. */
+static gint
+talk_and_find_rate (Fixture * f, const gchar * query, gint rate,
+    gdouble seconds, gint expect_rate, guint first)
+{
+  WsTestTalker talker;
+  guint status = 0, i, n;
+  gint found = -1;
+  gboolean started = FALSE;
+
+  fail_unless (ws_test_talker_start (&talker, f->port, query, rate, &status));
+  fail_unless (WS_WAIT_UNTIL (talked_for (&talker, seconds), 5000));
+  ws_test_talker_stop (&talker);
+  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 0, 5000));
+  n = fixture_n_buffers (f);
+  for (i = first; i < n && found < 0; i++) {
+    GstSample *sample = fixture_sample (f, i);
+    gint value = 0;
+
+    /* The talker's timeline starts with a DISCONT buffer: what the previous
+     * talker left is before it. */
+    started |= GST_BUFFER_IS_DISCONT (gst_sample_get_buffer (sample));
+    gst_structure_get_int (sample_structure (sample), "rate", &value);
+    if (started && value == expect_rate)
+      found = i;
+    gst_sample_unref (sample);
+  }
+  fail_unless (started);
+  return found;
+}
+
+/* The tone in buffers @from to @to (F32 mono). */
+static gdouble
+buffers_frequency (Fixture * f, guint from, guint to, gint rate)
+{
+  GByteArray *data = g_byte_array_new ();
+  gdouble hz;
+  guint i;
+
+  for (i = from; i < to; i++) {
+    GstSample *sample = fixture_sample (f, i);
+    GstMapInfo map;
+
+    gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ);
+    g_byte_array_append (data, map.data, map.size);
+    gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
+    gst_sample_unref (sample);
+  }
+  hz = tone_frequency ((gfloat *) data->data, data->len / 4, rate);
+  g_byte_array_unref (data);
+  return hz;
+}
+
+/* A 48 kHz client that declares nothing gets 48 kHz caps within half a
+ * second, at the right pitch; not with infer-rate off, nor when it
+ * declares another rate (both trust what they are told). */
+GST_START_TEST (test_infers_undeclared_rate)
+{
+  Fixture *f = fixture_new (NULL, TRUE);
+  GstSample *first_sample, *switched;
+  GstClockTime took;
+  guint inferred = 0, n;
+  gint at;
+
+  g_object_set (f->src, "latency", 100, NULL);
+  fixture_set_state (f, GST_STATE_PLAYING);
+  at = talk_and_find_rate (f, "/", 48000, 0.9, 48000, 0);
+  fail_unless (at > 0, "no 48 kHz caps");
+  first_sample = fixture_sample (f, 0);
+  switched = fixture_sample (f, at);
+  assert_caps (first_sample, "F32LE", 44100, 1);
+  took = GST_BUFFER_PTS (gst_sample_get_buffer (switched)) -
+      GST_BUFFER_PTS (gst_sample_get_buffer (first_sample));
+  GST_INFO ("48000 Hz inferred after %" GST_TIME_FORMAT, GST_TIME_ARGS (took));
+  fail_unless (took < 500 * GST_MSECOND, "after %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (took));
+  n = fixture_n_buffers (f);
+  fail_unless (fabs (buffers_frequency (f, at, n, 48000) - 1000) < 20);
+  g_object_get (f->src, "inferred-rate", &inferred, NULL);
+  fail_unless_equals_int (inferred, 48000);
+  fail_unless (fabs (stats_double (f, "measured-rate") / 48000 - 1) < 0.01);
+  gst_sample_unref (first_sample);
+  gst_sample_unref (switched);
+
+  g_object_set (f->src, "infer-rate", FALSE, NULL);
+  fail_unless_equals_int (talk_and_find_rate (f, "/", 48000, 0.7, 48000, n),
+      -1);
+  g_object_get (f->src, "inferred-rate", &inferred, NULL);
+  fail_unless_equals_int (inferred, 0);
+
+  g_object_set (f->src, "infer-rate", TRUE, NULL);
+  n = fixture_n_buffers (f);
+  fail_unless_equals_int (talk_and_find_rate (f, "/?rate=44100", 48000, 0.7,
+          48000, n), -1);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
+/* A client whose clock runs 0.5 % fast: its rate is measured against the
+ * pipeline clock and the audio resampled by that ratio, so that the
+ * latency stays put (tests/plugin/test_wsaudiotiming.c runs ten minutes of
+ * it, in simulated time). */
+GST_START_TEST (test_drift_corrected)
+{
+  Fixture *f = fixture_new (NULL, TRUE);
+  WsTestTalker talker;
+  GstStructure *st;
+  gint64 delay = 0;
+  gdouble ratio = 0;
+  guint status = 0;
+
+  g_object_set (f->src, "latency", 300, NULL);
+  fixture_set_state (f, GST_STATE_PLAYING);
+  fail_unless (ws_test_talker_start_full (&talker, f->port, "/?rate=48000",
+          48000, 1.005, 0, 1000, &status));
+  fail_unless (WS_WAIT_UNTIL (talked_for (&talker, 3.5), 10000));
+  st = stats (f);
+  fail_unless (gst_structure_get_double (st, "ratio", &ratio));
+  fail_unless (gst_structure_get_int64 (st, "delay", &delay));
+  GST_INFO ("%" GST_PTR_FORMAT, st);
+  gst_structure_free (st);
+  ws_test_talker_stop (&talker);
+  fail_unless (fabs (stats_double (f, "measured-rate") / 48240 - 1) < 0.001);
+  /* The measured ratio, corrected by at most 0.5 % for the latency. */
+  fail_unless (fabs (ratio - 1.005) < 0.004, "ratio %f", ratio);
+  /* The latency over the jitter buffer's target: uncorrected, the first
+   * three seconds alone would have added 17 ms. */
+  fail_unless (ABS (delay) < 10 * GST_MSECOND, "delay %" G_GINT64_FORMAT,
+      delay);
   fixture_free (f);
 }
 
@@ -1079,7 +1350,10 @@ websocketsrc_suite (void)
   tcase_add_test (tc, test_newest_talker_takes_over);
   tcase_add_test (tc, test_first_talker_keeps_it);
   tcase_add_test (tc, test_timestamps_from_sample_count);
-  tcase_add_test (tc, test_discont_after_gap_and_new_talker);
+  tcase_add_test (tc, test_gap_filled_with_silence_then_new_talker);
+  tcase_add_test (tc, test_synchronised_sink_gets_everything);
+  tcase_add_test (tc, test_infers_undeclared_rate);
+  tcase_add_test (tc, test_drift_corrected);
   tcase_add_test (tc, test_other_caps_pass_through);
   tcase_add_test (tc, test_queue_bounded_when_downstream_stalls);
   tcase_add_test (tc, test_ready_accepts_and_null_closes_with_1001);

@@ -1,6 +1,7 @@
 /* wsaudio — test helpers
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -312,4 +313,74 @@ guint
 ws_test_count_threads (void)
 {
   return count_dir ("/proc/self/task");
+}
+
+#define TALKER_QUANTUM 128
+#define TALKER_AMPLITUDE 0.5
+
+/* F32LE on the wire, sent from host floats. */
+G_STATIC_ASSERT (G_BYTE_ORDER == G_LITTLE_ENDIAN);
+
+static gboolean
+talker_send_due (gpointer data)
+{
+  WsTestTalker *t = data;
+  gint64 elapsed = g_get_monotonic_time () - t->start;
+  guint64 due;
+
+  if (t->burst_ms > 0)
+    elapsed -= elapsed % (t->burst_ms * G_TIME_SPAN_MILLISECOND);
+  due = elapsed * t->rate * t->speed / G_USEC_PER_SEC;
+  if (soup_websocket_connection_get_state (t->conn)
+      != SOUP_WEBSOCKET_STATE_OPEN)
+    return G_SOURCE_CONTINUE;
+  while (t->sent + TALKER_QUANTUM <= due) {
+    gfloat quantum[TALKER_QUANTUM];
+    guint i;
+
+    for (i = 0; i < TALKER_QUANTUM; i++)
+      quantum[i] = TALKER_AMPLITUDE * sin (2 * G_PI * t->hz * (t->sent + i)
+          / t->rate);
+    soup_websocket_connection_send_binary (t->conn, quantum, sizeof quantum);
+    t->sent += TALKER_QUANTUM;
+    t->messages++;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+ws_test_talker_start_full (WsTestTalker * t, guint port,
+    const gchar * path_query, gint rate, gdouble speed, guint burst_ms,
+    gdouble hz, guint * status)
+{
+  memset (t, 0, sizeof (*t));
+  t->conn = ws_test_connect (port, path_query, NULL, status);
+  if (t->conn == NULL)
+    return FALSE;
+  t->rate = rate;
+  t->speed = speed;
+  t->burst_ms = burst_ms;
+  t->hz = hz;
+  t->start = g_get_monotonic_time ();
+  t->source = g_timeout_add (2, talker_send_due, t);
+  return TRUE;
+}
+
+gboolean
+ws_test_talker_start (WsTestTalker * t, guint port, const gchar * path_query,
+    gint rate, guint * status)
+{
+  return ws_test_talker_start_full (t, port, path_query, rate, 1, 0, 1000,
+      status);
+}
+
+void
+ws_test_talker_stop (WsTestTalker * t)
+{
+  g_source_remove (t->source);
+  if (soup_websocket_connection_get_state (t->conn)
+      == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (t->conn, SOUP_WEBSOCKET_CLOSE_NORMAL,
+        NULL);
+  g_clear_object (&t->conn);
 }

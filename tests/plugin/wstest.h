@@ -69,6 +69,34 @@ gboolean ws_test_raw_send (GSocketConnection * conn, guint8 b0,
  * on EOF without one. Skips data frames. */
 gushort ws_test_raw_read_close (GSocketConnection * conn);
 
+/* A browser-like talker: one binary message of 128 F32LE samples per render
+ * quantum of a tone (amplitude 0.5), paced in real time from the default
+ * main context. Its clock may run @speed times ours (1.005: 0.5 % fast),
+ * and it may send in bursts every @burst_ms (0: each quantum when due). */
+typedef struct
+{
+  SoupWebsocketConnection *conn;
+  gint rate;
+  gdouble speed;
+  guint burst_ms;
+  gdouble hz;
+  gint64 start;                 /* monotonic, microseconds */
+  guint64 sent;                 /* samples */
+  guint messages;
+  guint source;
+} WsTestTalker;
+
+/* Connects to @port with @path_query and starts a 1 kHz tone at @rate;
+ * FALSE (with *@status as ws_test_connect()) when the connection fails. */
+gboolean ws_test_talker_start (WsTestTalker * t, guint port,
+    const gchar * path_query, gint rate, guint * status);
+/* The same with a clock @speed, @burst_ms and tone frequency @hz. */
+gboolean ws_test_talker_start_full (WsTestTalker * t, guint port,
+    const gchar * path_query, gint rate, gdouble speed, guint burst_ms,
+    gdouble hz, guint * status);
+/* Stops sending and closes the connection. */
+void ws_test_talker_stop (WsTestTalker * t);
+
 /* Resident memory of this process in KiB. */
 gsize ws_test_rss_kib (void);
 

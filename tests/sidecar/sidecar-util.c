@@ -21,12 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define QUANTUM 128             /* samples per message, as the front end */
-#define TALKER_AMPLITUDE 0.5f
-
-/* F32LE on the wire, sent from host floats. */
-G_STATIC_ASSERT (G_BYTE_ORDER == G_LITTLE_ENDIAN);
-
 WsaTestPulse *
 sidecar_start_pulse (void)
 {
@@ -82,15 +76,23 @@ sidecar_wait_port (LauncherProcess * proc, const gchar * pipeline,
 }
 
 LauncherProcess *
+sidecar_run_path (const gchar * path, const gchar * pipeline,
+    const gchar * element, guint * port)
+{
+  LauncherProcess *proc = launcher_process_spawn ("run", path, NULL);
+
+  *port = sidecar_wait_port (proc, pipeline, element);
+  return proc;
+}
+
+LauncherProcess *
 sidecar_run (const gchar * file, const gchar * pipeline,
     const gchar * element, guint * port)
 {
   g_autofree gchar *path = g_build_filename (WSAUDIO_SOURCE_ROOT,
       "pipelines", file, NULL);
-  LauncherProcess *proc = launcher_process_spawn ("run", path, NULL);
 
-  *port = sidecar_wait_port (proc, pipeline, element);
-  return proc;
+  return sidecar_run_path (path, pipeline, element, port);
 }
 
 GstElement *
@@ -225,6 +227,22 @@ sidecar_pcm_check_tone (SidecarPcm * pcm, gdouble settle, gdouble seconds,
   fail_unless (rms > 0.2, "RMS %.3f: (nearly) silent", rms);
 }
 
+void
+sidecar_pcm_check_no_gaps (SidecarPcm * pcm, gdouble settle, gdouble seconds)
+{
+  gsize window = pcm->rate / 200, n = seconds * pcm->rate, i;
+  const gfloat *s;
+  guint gaps = 0;
+
+  fail_unless (sidecar_pcm_has_tone (pcm, settle + seconds));
+  s = (const gfloat *) pcm->samples->data + pcm->onset
+      + (gsize) (settle * pcm->rate);
+  for (i = 0; i + window <= n; i += window)
+    gaps += tone_rms (s + i, window) < 0.1;
+  GST_INFO ("%u of %" G_GSIZE_FORMAT " 5 ms windows silent", gaps, n / window);
+  fail_unless (gaps == 0, "%u of the 5 ms windows silent", gaps);
+}
+
 /* ------------------------------------------------------------------ */
 
 GstElement *
@@ -252,51 +270,18 @@ sidecar_recorder_start (void)
 
 /* ------------------------------------------------------------------ */
 
-static gboolean
-talker_send_due (gpointer user_data)
-{
-  SidecarTalker *t = user_data;
-  guint64 due = (g_get_monotonic_time () - t->start) * t->rate / G_USEC_PER_SEC;
-
-  if (soup_websocket_connection_get_state (t->conn)
-      != SOUP_WEBSOCKET_STATE_OPEN)
-    return G_SOURCE_CONTINUE;
-  while (t->sent + QUANTUM <= due) {
-    gfloat quantum[QUANTUM];
-    guint i;
-
-    for (i = 0; i < QUANTUM; i++)
-      quantum[i] = TALKER_AMPLITUDE * sin (2 * G_PI * SIDECAR_TONE_HZ
-          * (t->sent + i) / t->rate);
-    soup_websocket_connection_send_binary (t->conn, quantum, sizeof quantum);
-    t->sent += QUANTUM;
-    t->messages++;
-  }
-  return G_SOURCE_CONTINUE;
-}
-
 void
 sidecar_talker_start (SidecarTalker * t, guint port, const gchar * query,
     gint rate)
 {
   guint status = 0;
 
-  memset (t, 0, sizeof (*t));
-  t->conn = ws_test_connect (port, query, NULL, &status);
-  fail_unless (t->conn != NULL, "connecting to %u%s: HTTP %u", port, query,
-      status);
-  t->rate = rate;
-  t->start = g_get_monotonic_time ();
-  t->source = g_timeout_add (2, talker_send_due, t);
+  fail_unless (ws_test_talker_start (t, port, query, rate, &status),
+      "connecting to %u%s: HTTP %u", port, query, status);
 }
 
 void
 sidecar_talker_stop (SidecarTalker * t)
 {
-  g_source_remove (t->source);
-  if (soup_websocket_connection_get_state (t->conn)
-      == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (t->conn, SOUP_WEBSOCKET_CLOSE_NORMAL,
-        NULL);
-  g_object_unref (t->conn);
+  ws_test_talker_stop (t);
 }

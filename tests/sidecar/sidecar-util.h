@@ -9,6 +9,7 @@
 
 #include "launcher-process.h"
 #include "wsa-test-pulse.h"
+#include "wstest.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,9 @@ void sidecar_setenv (const gchar * first_name, ...) G_GNUC_NULL_TERMINATED;
  * element @element of @pipeline listens on; returns it in @port. */
 LauncherProcess *sidecar_run (const gchar * file, const gchar * pipeline,
     const gchar * element, guint * port);
+/* The same with the pipeline file at @path. */
+LauncherProcess *sidecar_run_path (const gchar * path,
+    const gchar * pipeline, const gchar * element, guint * port);
 /* Waits for the port line of @element of @pipeline in @proc's log. */
 guint sidecar_wait_port (LauncherProcess * proc, const gchar * pipeline,
     const gchar * element);
@@ -65,6 +69,10 @@ gboolean sidecar_pcm_has_tone (SidecarPcm * pcm, gdouble seconds);
  * windows within 2 % (dropouts spoil only theirs), and an RMS over 0.2. */
 void sidecar_pcm_check_tone (SidecarPcm * pcm, gdouble settle,
     gdouble seconds, gdouble hz);
+/* Checks that no 5 ms window of those seconds is (nearly) silent: a tone of
+ * amplitude 0.5 has an RMS of 0.35, a dropout under 0.1. */
+void sidecar_pcm_check_no_gaps (SidecarPcm * pcm, gdouble settle,
+    gdouble seconds);
 
 /* A WebSocket client of the speaker port decoding the stream
  * (websocketsrc in client mode ! tsdemux ! mpegaudioparse ! mpg123audiodec);
@@ -76,18 +84,9 @@ GstElement *sidecar_listener_start (guint port, const gchar * query,
 GstElement *sidecar_recorder_start (void);
 #define SIDECAR_RECORD_RATE 44100
 
-/* A browser-like talker: one binary message of 128 F32LE samples per render
- * quantum of a 1 kHz tone at @rate, paced in real time from the main
- * context. */
-typedef struct
-{
-  SoupWebsocketConnection *conn;
-  gint rate;
-  gint64 start;
-  guint64 sent;                 /* samples */
-  guint messages;
-  guint source;
-} SidecarTalker;
+/* A browser-like talker (wstest.h): a 1 kHz tone at @rate, paced in real
+ * time from the main context; fails the test if it cannot connect. */
+typedef WsTestTalker SidecarTalker;
 
 void sidecar_talker_start (SidecarTalker * t, guint port,
     const gchar * query, gint rate);
