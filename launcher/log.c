@@ -82,7 +82,7 @@ wsa_log_process_event (const gchar * process, const gchar * state,
   wsa_log ("%s", line->str);
 }
 
-/* Prints an ERROR or WARNING message like gst-launch-1.0 does. */
+/* Prints an ERROR, WARNING or INFO message like gst-launch-1.0 does. */
 void
 wsa_log_gst_message (GstMessage * message)
 {
@@ -95,6 +95,9 @@ wsa_log_gst_message (GstMessage * message)
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_WARNING) {
     kind = "WARNING";
     gst_message_parse_warning (message, &error, &debug);
+  } else if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_INFO) {
+    kind = "INFO";
+    gst_message_parse_info (message, &error, &debug);
   } else {
     gst_message_parse_error (message, &error, &debug);
   }

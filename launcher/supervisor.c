@@ -537,6 +537,7 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer user_data)
         handle_failure (self, message, NULL);
       break;
     case GST_MESSAGE_WARNING:
+    case GST_MESSAGE_INFO:     /* e.g. the microphone's inferred rate */
       wsa_log_gst_message (message);
       break;
     case GST_MESSAGE_EOS:

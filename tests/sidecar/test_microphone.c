@@ -101,6 +101,14 @@ check_microphone_full (const gchar * query, gint rate, guint burst_ms,
     sidecar_pcm_check_no_gaps (&pcm, SETTLE_SECONDS, ANALYSE_SECONDS);
   fail_unless (launcher_process_wait_line (proc,
           "pipeline=microphone state=playing", 0, SIDECAR_TIMEOUT_MS) >= 0);
+  /* The operator learns the inferred rate from the launcher's log. */
+  if (strstr (query, "rate=") == NULL && rate != 44100) {
+    g_autofree gchar *line = g_strdup_printf ("The client sends %d Hz audio",
+        rate);
+    fail_unless (launcher_process_wait_line (proc, line, 0,
+            SIDECAR_TIMEOUT_MS) >= 0, "no \"%s\" in the launcher's log",
+        line);
+  }
   fail_unless_equals_int (launcher_process_count_lines (proc,
           "state=restarting", 0), 0);
 
