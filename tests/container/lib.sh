@@ -3,8 +3,24 @@
 # polling, and the test image built from the Containerfile.
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# The sourcing script sets SRC (source root), TMP (its scratch directory),
-# T0 and STEP_T0 (start times, date +%s) and IMAGE (the image's tag).
+# The sourcing script sets SRC (source root) and IMAGE (the image's tag),
+# then calls test_setup, which sets TMP (a scratch directory), T0 and
+# STEP_T0 (start times, date +%s).
+
+# test_setup WHAT: exits 77 (skipped) without podman, fails unless root
+# (rootful podman, debootstrap, daemons started as other uids), and makes
+# the scratch directory TMP (readable by those uids).
+test_setup () {
+  if ! command -v podman > /dev/null 2>&1; then
+    echo "SKIP: podman is not installed (tools/install-container-deps)"
+    exit 77
+  fi
+  [ "$(id -u)" -eq 0 ] || fail "the $1 tests need root (rootful podman)"
+  TMP=$(mktemp -d "${TMPDIR:-/tmp}/wsaudio-$1.XXXXXX")
+  chmod 755 "$TMP"
+  T0=$(date +%s)
+  STEP_T0=$T0
+}
 
 fail () {
   echo "FAIL: $*" >&2

@@ -32,24 +32,12 @@ PROBE=${CONTAINER_PROBE:?run me from meson test}
 IMAGE=${WSAUDIO_TEST_IMAGE:-localhost/wsaudio:test}
 CLIENT_UID=${WSAUDIO_TEST_CLIENT_UID:-4321}
 
-if ! command -v podman > /dev/null 2>&1; then
-  echo "SKIP: podman is not installed (tools/install-container-deps)"
-  exit 77
-fi
-
-if [ "$(id -u)" -ne 0 ]; then
-  # Rootful podman, debootstrap, and daemons started as other uids.
-  echo "FAIL: the container tests need root" >&2
-  exit 1
-fi
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/wsaudio-container.XXXXXX")
-chmod 755 "$TMP"
+# shellcheck source=tests/container/lib.sh
+. "$SRC/tests/container/lib.sh"
+test_setup container
 NAME=wsaudio-test-$$
 CONTAINERS=""
 HOST_PULSE_PID=""
-T0=$(date +%s)
-STEP_T0=$T0
 
 cleanup () {
   status=$?
@@ -71,9 +59,6 @@ cleanup () {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-
-# shellcheck source=tests/container/lib.sh
-. "$SRC/tests/container/lib.sh"
 
 nofile=$(container_nofile)
 RUN="podman --runtime runc run --network host

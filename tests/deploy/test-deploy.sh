@@ -32,26 +32,12 @@ SRC=${WSAUDIO_SOURCE_ROOT:?run me from meson test}
 PROBE=${CONTAINER_PROBE:?run me from meson test}
 IMAGE=${WSAUDIO_TEST_IMAGE:-localhost/wsaudio:test}
 
-if ! command -v podman > /dev/null 2>&1; then
-  echo "SKIP: podman is not installed (tools/install-container-deps)"
-  exit 77
-fi
-
-if [ "$(id -u)" -ne 0 ]; then
-  echo "FAIL: the deploy tests need root (rootful podman)" >&2
-  exit 1
-fi
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/wsaudio-deploy.XXXXXX")
-chmod 755 "$TMP"
+# shellcheck source=tests/container/lib.sh
+. "$SRC/tests/container/lib.sh"
+test_setup deploy
 NAME=wsaudio-deploy-$$
 POD_YAML=""
 COMPOSE_UP=""
-T0=$(date +%s)
-STEP_T0=$T0 # used by step (lib.sh)
-
-# shellcheck source=tests/container/lib.sh
-. "$SRC/tests/container/lib.sh"
 
 compose () {
   podman-compose -p "$NAME" -f "$SRC/deploy/compose.yaml" "$@"
