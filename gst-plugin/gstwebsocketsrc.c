@@ -742,7 +742,8 @@ stream_renegotiate (GstWebsocketSrc * src)
 static GstBuffer *
 stream_other (GstWebsocketSrc * src, GstWsSrcChunk * chunk)
 {
-  GstBuffer *buf = gst_buffer_new_wrapped_bytes (g_bytes_ref (chunk->bytes));
+  /* The buffer takes a reference of its own. */
+  GstBuffer *buf = gst_buffer_new_wrapped_bytes (chunk->bytes);
 
   GST_BUFFER_PTS (buf) = chunk->arrival;
   GST_BUFFER_OFFSET (buf) = src->offset;

@@ -487,7 +487,8 @@ push_stretched (GstWsAudioTiming * t, GBytes * bytes, GstClockTime arrival,
   }
   /* Nothing to change: the bytes go out as they are. */
   gst_ws_stretch_passed (&t->st, data, frames);
-  buf = gst_buffer_new_wrapped_bytes (g_bytes_ref (bytes));
+  /* The buffer takes a reference of its own. */
+  buf = gst_buffer_new_wrapped_bytes (bytes);
   stamp (t, buf, frames);
   g_queue_push_tail (&t->out, buf);
 }
@@ -508,7 +509,7 @@ gst_ws_audio_timing_push (GstWsAudioTiming * t, GBytes * bytes,
   if (t->stretching && GST_CLOCK_TIME_IS_VALID (arrival))
     push_stretched (t, bytes, arrival, now, latency, more, discont);
   else
-    push_plain (t, g_bytes_ref (bytes), now, latency, more, discont);
+    push_plain (t, bytes, now, latency, more, discont);
 }
 
 GstBuffer *

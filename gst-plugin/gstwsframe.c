@@ -123,6 +123,43 @@ utf8_valid (const guint8 * data, gsize len)
   return g_utf8_validate_len ((const gchar *) data, len, NULL);
 }
 
+/* One byte of a text message that is skipped rather than stored, so that
+ * invalid UTF-8 costs 1007 there too (RFC 6455 8.1); RFC 3629's table of
+ * well-formed sequences. */
+static gboolean
+utf8_step (GstWsFrameReader * r, guint8 b)
+{
+  if (r->utf8_need > 0) {
+    if (b < r->utf8_lo || b > r->utf8_hi)
+      return FALSE;
+    r->utf8_need--;
+    r->utf8_lo = 0x80;
+    r->utf8_hi = 0xbf;
+    return TRUE;
+  }
+  r->utf8_lo = 0x80;
+  r->utf8_hi = 0xbf;
+  if (b < 0x80)
+    return TRUE;
+  if (b >= 0xc2 && b <= 0xdf)
+    r->utf8_need = 1;
+  else if (b >= 0xe0 && b <= 0xef)
+    r->utf8_need = 2;
+  else if (b >= 0xf0 && b <= 0xf4)
+    r->utf8_need = 3;
+  else
+    return FALSE;
+  if (b == 0xe0)
+    r->utf8_lo = 0xa0;
+  else if (b == 0xed)
+    r->utf8_hi = 0x9f;
+  else if (b == 0xf0)
+    r->utf8_lo = 0x90;
+  else if (b == 0xf4)
+    r->utf8_hi = 0x8f;
+  return TRUE;
+}
+
 /* The codes an endpoint may send (RFC 6455 7.4, and the IANA registry). */
 static gboolean
 close_code_valid (gushort code)
@@ -151,6 +188,7 @@ parse_start (GstWsFrameReader * r, GstWsEvent * event)
     return fail (r, event, GST_WS_CLOSE_PROTOCOL_ERROR);
   } else if (r->opcode != GST_WS_OP_CONTINUATION) {
     r->message_opcode = r->opcode;
+    r->utf8_need = 0;
   }
   r->need = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + 4;
   return TRUE;
@@ -211,9 +249,10 @@ read_header (GstWsFrameReader * r, const guint8 * data, gsize len,
 }
 
 /* Unmasks payload bytes into the control buffer or the message, or skips
- * them. */
+ * them (checking skipped text). */
 static gsize
-read_payload (GstWsFrameReader * r, const guint8 * data, gsize len)
+read_payload (GstWsFrameReader * r, const guint8 * data, gsize len,
+    GstWsEvent * event)
 {
   const guint8 *mask = r->header + r->need - 4;
   gsize n = MIN (r->remaining, len), i;
@@ -225,6 +264,12 @@ read_payload (GstWsFrameReader * r, const guint8 * data, gsize len)
     out = r->message + r->message_len;
   for (i = 0; out != NULL && i < n; i++)
     out[i] = data[i] ^ mask[(r->pos + i) & 3];
+  if (out == NULL && r->message_opcode == GST_WS_OP_TEXT)
+    for (i = 0; i < n; i++)
+      if (!utf8_step (r, data[i] ^ mask[(r->pos + i) & 3])) {
+        fail (r, event, GST_WS_CLOSE_BAD_DATA);
+        return i + 1;
+      }
   if (out != NULL && !(r->opcode & 0x8))
     r->message_len += n;
   r->pos += n;
@@ -270,6 +315,8 @@ static void
 finish_message (GstWsFrameReader * r, GstWsEvent * event)
 {
   if (r->max_message == 0) {
+    if (r->message_opcode == GST_WS_OP_TEXT && r->utf8_need > 0)
+      fail (r, event, GST_WS_CLOSE_BAD_DATA);
     r->message_opcode = 0;
     return;
   }
@@ -300,7 +347,7 @@ gst_ws_frame_reader_feed (GstWsFrameReader * r, const guint8 * data,
     if (r->have < r->need)
       used += read_header (r, data + used, len - used, event);
     else
-      used += read_payload (r, data + used, len - used);
+      used += read_payload (r, data + used, len - used, event);
     if (r->failed || r->have < r->need || r->remaining > 0)
       continue;
     /* A whole frame is in. */

@@ -95,6 +95,8 @@ typedef struct
   guint8 *message;              /* what arrived of it (max_message > 0) */
   gsize message_len;
   gsize message_alloc;
+  guint8 utf8_need;             /* skipped text: continuation bytes due */
+  guint8 utf8_lo, utf8_hi;      /* the range of the next one */
   gboolean failed;
 } GstWsFrameReader;
 

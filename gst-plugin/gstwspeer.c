@@ -14,7 +14,9 @@
  * become writable again. Nothing is ever copied per client.
  *
  * Reading: bytes go through a GstWsFrameReader; whole messages go to the
- * owner, pings are answered, bad input closes with the reader's code.
+ * owner, pings are answered, bad input closes with the reader's code. A
+ * timer runs while the reader is inside a frame or a fragmented message,
+ * so a client that stops mid-message cannot hold its slot for ever.
  *
  * Closing: a close frame goes after what is partly written, and nothing
  * after it. After bad input (1002, 1007, 1009, a pong flood) the connection
@@ -93,6 +95,8 @@ struct _GstWsPeer
   struct _PeerPoller *poller;   /* plain TCP: the context's epoll set */
   GSource *write_source;
   GSource *close_timeout;
+  GSource *message_timeout;     /* runs while a message is incomplete */
+  guint message_timeout_ms;
   GSource *gone_source;
   gchar *why;
 
@@ -259,6 +263,7 @@ stop_io (GstWsPeer * p)
   destroy_source (&p->read_source);
   destroy_source (&p->write_source);
   destroy_source (&p->close_timeout);
+  destroy_source (&p->message_timeout);
   if (p->stream == NULL)
     return;
   sock = g_object_get_data (G_OBJECT (p->stream), "GSocket");
@@ -605,6 +610,35 @@ peer_feed (GstWsPeer * p, const guint8 * data, gsize len)
   }
 }
 
+static gboolean
+message_timeout_cb (gpointer data)
+{
+  GstWsPeer *p = data;
+
+  g_clear_pointer (&p->message_timeout, g_source_unref);
+  GST_INFO ("%s: message not completed within %u ms", p->name,
+      p->message_timeout_ms);
+  start_close (p, GST_WS_CLOSE_POLICY_VIOLATION,
+      "message not completed in time", "message not completed in time");
+  return G_SOURCE_REMOVE;
+}
+
+/* Arms the message timer when input stops inside a frame or a fragmented
+ * message, disarms it between messages. */
+static void
+watch_message (GstWsPeer * p)
+{
+  gboolean inside = p->reader.have > 0 || p->reader.message_opcode != 0;
+
+  if (!inside || p->closing || p->finished || p->message_timeout_ms == 0) {
+    destroy_source (&p->message_timeout);
+    return;
+  }
+  if (p->message_timeout == NULL)
+    p->message_timeout = attach (p,
+        g_timeout_source_new (p->message_timeout_ms), message_timeout_cb);
+}
+
 /* Reads until the socket has no more; drops the reference the caller took
  * for it. */
 static void
@@ -626,6 +660,8 @@ peer_readable (GstWsPeer * p)
     }
     peer_feed (p, buf, n);
   }
+  if (!p->finished)
+    watch_message (p);
   peer_unref (p);
 }
 
@@ -673,6 +709,19 @@ watch_input (GstWsPeer * p)
           NULL), G_SOURCE_FUNC (readable_cb));
 }
 
+static GQuark
+message_timeout_quark (void)
+{
+  return g_quark_from_static_string ("gst-ws-peer-message-timeout");
+}
+
+void
+gst_ws_peer_stream_set_message_timeout (GIOStream * stream, guint timeout_ms)
+{
+  g_object_set_qdata (G_OBJECT (stream), message_timeout_quark (),
+      GUINT_TO_POINTER (timeout_ms));
+}
+
 GstWsPeer *
 gst_ws_peer_new (GIOStream * stream, const gchar * name, gsize max_message,
     const GstWsPeerHooks * hooks, gpointer user_data)
@@ -691,6 +740,8 @@ gst_ws_peer_new (GIOStream * stream, const gchar * name, gsize max_message,
   p->context = g_main_context_ref_thread_default ();
   p->name = g_strdup (name);
   p->stream = stream;
+  p->message_timeout_ms = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT
+          (stream), message_timeout_quark ()));
   p->in = G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (stream));
   p->out = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream));
   gst_ws_frame_reader_init (&p->reader, max_message);

@@ -44,6 +44,15 @@ typedef struct
  * get the client's. */
 #define GST_WS_PEER_CLOSE_TIMEOUT_MS 2000
 
+/* A message (or frame) a client started must end within @timeout_ms of
+ * its first byte, else the connection is closed with 1008; a client that
+ * sends nothing between messages is never timed out. The server sets it on
+ * the stream before handing it to the element; gst_ws_peer_new() reads it.
+ * 0 (the default): no limit. */
+G_GNUC_INTERNAL
+void gst_ws_peer_stream_set_message_timeout (GIOStream * stream,
+    guint timeout_ms);
+
 /* Takes @stream. @name: the client's address, for the log. @max_message:
  * the largest message accepted (a larger one closes with 1009), or 0 to
  * skip whatever the client sends. */

@@ -10,6 +10,9 @@
 #include <gio/gnetworking.h>
 
 #include "gstwsserver.h"
+#include "gstwsaccess.h"
+#include "gstwsaccept.h"
+#include "gstwspeer.h"
 
 GST_DEBUG_CATEGORY_STATIC (ws_server_debug);
 #define GST_CAT_DEFAULT ws_server_debug
@@ -24,6 +27,9 @@ struct _GstWsServer
 
   /* Server thread only. */
   SoupServer *soup;
+  GstWsAcceptor *acceptor;      /* accepts for soup, times handshakes out */
+  GTlsCertificate *tls;
+  guint timeout_ms;             /* handshake-timeout */
   GError *error;                /* why start failed, for the element error */
   gchar *error_what;            /* the port or file it concerns */
 };
@@ -61,43 +67,16 @@ gst_ws_describe_peer (GSocketAddress * address)
       g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
 }
 
-static const gchar *
-bearer_token (SoupServerMessage * msg)
-{
-  const gchar *auth;
-
-  auth = soup_message_headers_get_one (soup_server_message_get_request_headers
-      (msg), "Authorization");
-  if (auth == NULL || g_ascii_strncasecmp (auth, "Bearer ", 7) != 0)
-    return NULL;
-  auth += 7;
-  while (*auth == ' ')
-    auth++;
-  return auth;
-}
-
 /* The access checks, against the element's current settings. */
 static guint
 check_access (GstWsServer * server, SoupServerMessage * msg,
     const gchar * path, GHashTable * query)
 {
-  GstWsSettings *s = server->settings;
-  const gchar *origin, *presented;
-  guint status = 0;
-
-  origin = soup_message_headers_get_one (soup_server_message_get_request_headers
-      (msg), "Origin");
-  presented = query ? g_hash_table_lookup (query, "token") : NULL;
-  if (presented == NULL)
-    presented = bearer_token (msg);
+  guint status;
 
   GST_OBJECT_LOCK (server->element);
-  if (s->path != NULL && g_strcmp0 (s->path, path) != 0)
-    status = SOUP_STATUS_NOT_FOUND;
-  else if (!gst_ws_settings_token_matches (s->token, presented))
-    status = SOUP_STATUS_UNAUTHORIZED;
-  else if (!gst_ws_settings_origin_allowed (s->allowed_origins, origin))
-    status = SOUP_STATUS_FORBIDDEN;
+  status = gst_ws_access_check (server->settings,
+      soup_server_message_get_request_headers (msg), path, query);
   GST_OBJECT_UNLOCK (server->element);
   return status;
 }
@@ -136,9 +115,12 @@ complete_upgrade (SoupServerMessage * msg, gpointer data)
   uri = g_uri_ref (soup_server_message_get_uri (msg));
   g_object_ref (msg);
   stream = soup_server_message_steal_connection (msg);
-  if (stream != NULL)
+  if (stream != NULL) {
+    gst_ws_acceptor_upgraded (server->acceptor, stream);
+    gst_ws_peer_stream_set_message_timeout (stream, server->timeout_ms);
     server->hooks.accepted (server->user_data, stream, uri, peer, up->origin,
         up->query);
+  }
   g_object_unref (msg);
 }
 
@@ -257,7 +239,7 @@ load_tls (GstWsServer * server, const gchar * cert, const gchar * key)
         key ? " with key '" : "", key ? key : "", key ? "'" : "");
     return FALSE;
   }
-  soup_server_set_tls_certificate (server->soup, tls);
+  server->tls = g_steal_pointer (&tls);
   return TRUE;
 }
 
@@ -268,6 +250,7 @@ start_in_loop (gpointer data)
   g_autoptr (GSocket) sock = NULL;
   g_autofree gchar *host = NULL, *cert = NULL, *key = NULL;
   g_autoptr (GSocketAddress) local = NULL;
+  g_autofree gchar *name = NULL;
   gint port;
 
   GST_OBJECT_LOCK (server->element);
@@ -275,6 +258,7 @@ start_in_loop (gpointer data)
   port = server->settings->port;
   cert = g_strdup (server->settings->tls_certificate);
   key = g_strdup (server->settings->tls_private_key);
+  server->timeout_ms = server->settings->handshake_timeout * 1000;
   GST_OBJECT_UNLOCK (server->element);
 
   server->soup = soup_server_new ("server-header", "wsaudio ", NULL);
@@ -283,8 +267,7 @@ start_in_loop (gpointer data)
   soup_server_add_handler (server->soup, NULL, handle_request, server, NULL);
 
   sock = listen_socket (host, port, &server->error);
-  if (sock == NULL || !soup_server_listen_socket (server->soup, sock,
-          cert ? SOUP_SERVER_LISTEN_HTTPS : 0, &server->error)) {
+  if (sock == NULL) {
     server->error_what = g_strdup_printf ("%s:%d", host ? host : "*", port);
     return GINT_TO_POINTER (FALSE);
   }
@@ -293,6 +276,11 @@ start_in_loop (gpointer data)
   server->settings->current_port =
       g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
   GST_OBJECT_UNLOCK (server->element);
+  /* Our accept loop, not soup_server_listen_socket() (gstwsaccept.h). */
+  name = g_strdup_printf ("%s:%u", host ? host : "*",
+      server->settings->current_port);
+  server->acceptor = gst_ws_acceptor_new (sock, server->soup, server->tls,
+      server->timeout_ms, name);
   GST_INFO_OBJECT (server->element, "listening on %s:%u%s",
       host ? host : "*", server->settings->current_port,
       cert ? " (TLS)" : "");
@@ -304,6 +292,8 @@ stop_in_loop (gpointer data)
 {
   GstWsServer *server = data;
 
+  g_clear_pointer (&server->acceptor, gst_ws_acceptor_free);
+  g_clear_object (&server->tls);
   if (server->soup != NULL) {
     soup_server_disconnect (server->soup);
     g_clear_object (&server->soup);

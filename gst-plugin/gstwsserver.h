@@ -14,7 +14,9 @@
 G_BEGIN_DECLS
 
 /* The listening side both elements share: binds the socket (with a backlog
- * large enough for a reconnect storm), lets libsoup parse the HTTP upgrade,
+ * large enough for a reconnect storm), accepts connections itself
+ * (gstwsaccept.h: out of descriptors it refuses them, and it closes those
+ * not upgraded within handshake-timeout), lets libsoup parse the upgrade,
  * checks path, token and origin, asks the element whether it takes one more
  * client, and hands over the raw connection once the 101 is on the wire. */
 typedef struct _GstWsServer GstWsServer;

@@ -64,6 +64,12 @@ gst_ws_settings_install_properties (GObjectClass * klass)
           "Client mode: ws:// or wss:// URI of a remote server to connect "
           "to instead of listening (reconnects with backoff)",
           GST_WS_DEFAULT_URI, PARAM_FLAGS));
+  g_object_class_install_property (klass, GST_WS_PROP_HANDSHAKE_TIMEOUT,
+      g_param_spec_uint ("handshake-timeout", "Handshake timeout",
+          "Seconds a client may take from connecting to completing the "
+          "WebSocket upgrade, and to finish a message it started sending; "
+          "then it is disconnected (0 = no limit)",
+          0, 3600, GST_WS_DEFAULT_HANDSHAKE_TIMEOUT, PARAM_FLAGS));
 }
 
 void
@@ -78,6 +84,7 @@ gst_ws_settings_init (GstWsSettings * s)
   s->tls_certificate = g_strdup (GST_WS_DEFAULT_TLS_CERTIFICATE);
   s->tls_private_key = g_strdup (GST_WS_DEFAULT_TLS_PRIVATE_KEY);
   s->uri = g_strdup (GST_WS_DEFAULT_URI);
+  s->handshake_timeout = GST_WS_DEFAULT_HANDSHAKE_TIMEOUT;
 }
 
 void
@@ -104,6 +111,7 @@ gst_ws_settings_copy (GstWsSettings * dest, const GstWsSettings * src)
   dest->tls_certificate = g_strdup (src->tls_certificate);
   dest->tls_private_key = g_strdup (src->tls_private_key);
   dest->uri = g_strdup (src->uri);
+  dest->handshake_timeout = src->handshake_timeout;
 }
 
 static gchar **
@@ -142,6 +150,12 @@ gst_ws_settings_set_property (GstWsSettings * s, GstObject * obj,
     GST_OBJECT_UNLOCK (obj);
     return TRUE;
   }
+  if (prop_id == GST_WS_PROP_HANDSHAKE_TIMEOUT) {
+    GST_OBJECT_LOCK (obj);
+    s->handshake_timeout = g_value_get_uint (value);
+    GST_OBJECT_UNLOCK (obj);
+    return TRUE;
+  }
   field = string_field (s, prop_id);
   if (field == NULL)
     return FALSE;
@@ -166,6 +180,8 @@ gst_ws_settings_get_property (GstWsSettings * s, GstObject * obj,
     g_value_set_int (value, s->port);
   } else if (prop_id == GST_WS_PROP_CURRENT_PORT) {
     g_value_set_int (value, s->current_port);
+  } else if (prop_id == GST_WS_PROP_HANDSHAKE_TIMEOUT) {
+    g_value_set_uint (value, s->handshake_timeout);
   } else if ((field = string_field (s, prop_id)) != NULL) {
     g_value_set_string (value, *field);
   } else {

@@ -24,6 +24,7 @@ enum
   GST_WS_PROP_TLS_CERTIFICATE,
   GST_WS_PROP_TLS_PRIVATE_KEY,
   GST_WS_PROP_URI,
+  GST_WS_PROP_HANDSHAKE_TIMEOUT,
   GST_WS_PROP_LAST
 };
 
@@ -35,6 +36,7 @@ enum
 #define GST_WS_DEFAULT_TLS_CERTIFICATE NULL
 #define GST_WS_DEFAULT_TLS_PRIVATE_KEY NULL
 #define GST_WS_DEFAULT_URI NULL
+#define GST_WS_DEFAULT_HANDSHAKE_TIMEOUT 10
 
 /* A snapshot of the endpoint configuration; the element keeps one under its
  * object lock and hands a copy to the server thread at start. */
@@ -49,6 +51,7 @@ typedef struct
   gchar *tls_certificate;
   gchar *tls_private_key;
   gchar *uri;
+  guint handshake_timeout;      /* seconds, 0 = none */
 } GstWsSettings;
 
 G_GNUC_INTERNAL

@@ -14,6 +14,7 @@
 
 #include "gstwssrcclients.h"
 #include "gstwspeer.h"
+#include "gstwssrcpayload.h"
 
 GST_DEBUG_CATEGORY_EXTERN (websocket_src_debug);
 #define GST_CAT_DEFAULT websocket_src_debug
@@ -22,9 +23,6 @@ GST_DEBUG_CATEGORY_EXTERN (websocket_src_debug);
  * of anything else. */
 #define QUEUE_MAX_TIME GST_SECOND
 #define QUEUE_MAX_BYTES (256 * 1024)
-/* What a client may declare in its query. */
-#define MAX_DECLARED_RATE 768000
-#define MAX_DECLARED_CHANNELS 8
 
 /* One client connection; server thread only. */
 struct _GstWsSrcConn
@@ -46,69 +44,18 @@ struct _GstWsSrcConn
 };
 
 
-static gboolean
-parse_uint_param (GHashTable * query, const gchar * key, guint min, guint max,
-    guint * value)
-{
-  const gchar *text = g_hash_table_lookup (query, key);
-  guint64 parsed;
-
-  if (text == NULL)
-    return TRUE;
-  if (!g_ascii_string_to_unsigned (text, 10, min, max, &parsed, NULL))
-    return FALSE;
-  *value = parsed;
-  return TRUE;
-}
-
-/* Applies ?rate=&channels=&format= to @info; FALSE when one is invalid. */
-static gboolean
-apply_declaration (GstAudioInfo * info, GHashTable * query, gboolean * changed)
-{
-  guint old_rate = GST_AUDIO_INFO_RATE (info), rate = old_rate;
-  guint old_channels = GST_AUDIO_INFO_CHANNELS (info), channels = old_channels;
-  GstAudioFormat format = GST_AUDIO_INFO_FORMAT (info);
-  const gchar *name = g_hash_table_lookup (query, "format");
-
-  if (!parse_uint_param (query, "rate", 1, MAX_DECLARED_RATE, &rate)
-      || !parse_uint_param (query, "channels", 1, MAX_DECLARED_CHANNELS,
-          &channels))
-    return FALSE;
-  if (name != NULL) {
-    if (g_strcmp0 (name, "F32LE") != 0 && g_strcmp0 (name, "S16LE") != 0)
-      return FALSE;
-    format = gst_audio_format_from_string (name);
-  }
-  *changed = rate != old_rate || channels != old_channels
-      || format != GST_AUDIO_INFO_FORMAT (info);
-  if (*changed)
-    gst_audio_info_set_format (info, format, rate, channels, NULL);
-  return TRUE;
-}
-
 /* What a client's messages carry: the caps property, with the format the
  * client declared applied to raw audio. NULL for an invalid declaration. */
 static GstCaps *
 declared_caps (GstWebsocketSrc * src, GHashTable * query)
 {
-  GstCaps *caps;
-  GstAudioInfo info;
-  gboolean changed = FALSE;
+  GstCaps *property, *caps;
 
   GST_OBJECT_LOCK (src);
-  caps = gst_caps_copy (src->caps);
+  property = gst_caps_ref (src->caps);
   GST_OBJECT_UNLOCK (src);
-  caps = gst_caps_fixate (caps);
-  if (query == NULL || !gst_audio_info_from_caps (&info, caps))
-    return caps;
-  if (!apply_declaration (&info, query, &changed)) {
-    gst_caps_unref (caps);
-    return NULL;
-  }
-  if (changed) {
-    gst_caps_unref (caps);
-    caps = gst_audio_info_to_caps (&info);
-  }
+  caps = gst_ws_src_declared_caps (property, query);
+  gst_caps_unref (property);
   return caps;
 }
 
@@ -267,26 +214,7 @@ conn_close (GstWsSrcConn * c, gushort code, const gchar * reason)
 static GBytes *
 conn_align (GstWsSrcConn * c, GBytes * message)
 {
-  gsize size, total, whole, used;
-  const guint8 *data = g_bytes_get_data (message, &size);
-  guint8 *out;
-
-  if (c->carry->len == 0 && size % c->bpf == 0)
-    return size > 0 ? g_bytes_ref (message) : NULL;
-  total = c->carry->len + size;
-  whole = total - total % c->bpf;
-  if (whole == 0) {
-    g_byte_array_append (c->carry, data, size);
-    return NULL;
-  }
-  used = whole - c->carry->len;
-  out = g_malloc (whole);
-  if (c->carry->len > 0)
-    memcpy (out, c->carry->data, c->carry->len);
-  memcpy (out + c->carry->len, data, used);
-  g_byte_array_set_size (c->carry, 0);
-  g_byte_array_append (c->carry, data + used, size - used);
-  return g_bytes_new_take (out, whole);
+  return gst_ws_src_align_frames (c->carry, c->bpf, message);
 }
 
 static void
@@ -356,7 +284,7 @@ conn_set_format (GstWsSrcConn * c, GstCaps * caps)
   GstAudioInfo info;
 
   c->caps = caps;
-  if (gst_audio_info_from_caps (&info, caps)) {
+  if (gst_ws_src_raw_audio_info (&info, caps)) {
     c->rate = GST_AUDIO_INFO_RATE (&info);
     c->bpf = GST_AUDIO_INFO_BPF (&info);
     c->queue_limit = gst_util_uint64_scale_int (QUEUE_MAX_TIME, c->rate,

@@ -217,7 +217,8 @@ wsa_keyfile_loader_get (WsaKeyfileLoader * self, const gchar * key)
   if (!g_key_file_has_key (self->keyfile, self->group, key, NULL))
     return NULL;
   raw = g_key_file_get_string (self->keyfile, self->group, key, &error);
-  if (raw == NULL) {
+  /* With an invalid escape, GLib sets the error and returns the string. */
+  if (error != NULL) {
     wsa_keyfile_loader_key_problem (self, key, error->message);
     return NULL;
   }

@@ -124,7 +124,9 @@ main (int argc, char **argv)
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage (error->message);
   if (options.version) {
-    g_print ("%s %s (%s)\n", PACKAGE, VERSION, gst_version_string ());
+    g_autofree gchar *gst_version = gst_version_string ();
+
+    g_print ("%s %s (%s)\n", PACKAGE, VERSION, gst_version);
     return WSA_EXIT_OK;
   }
   return dispatch (&options, argc, argv);

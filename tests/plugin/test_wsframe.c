@@ -286,7 +286,7 @@ GST_START_TEST (test_skip_data)
   add_frame (s, GST_WS_OP_BINARY, big, 100000);
   add_frame (s, FIN | GST_WS_OP_PING, "p", 1);
   add_frame (s, FIN | GST_WS_OP_CONTINUATION, big, 1000);
-  add_frame (s, FIN | GST_WS_OP_TEXT, "\xff", 1);
+  add_frame (s, FIN | GST_WS_OP_TEXT, "\xc3\xa9", 2);
   add_close (s, 1001, "");
   events = feed_cut (0, s->data, s->len, NULL);
   fail_unless_equals_int (events->len, 2);
@@ -296,6 +296,18 @@ GST_START_TEST (test_skip_data)
   g_byte_array_set_size (s, 0);
   add_frame (s, FIN | GST_WS_OP_CONTINUATION, "x", 1);
   fail_unless_equals_int (error_of (0, s), GST_WS_CLOSE_PROTOCOL_ERROR);
+  /* Skipped text is still checked, across fragments too. */
+  g_byte_array_set_size (s, 0);
+  add_frame (s, FIN | GST_WS_OP_TEXT, "\xff", 1);
+  fail_unless_equals_int (error_of (0, s), GST_WS_CLOSE_BAD_DATA);
+  g_byte_array_set_size (s, 0);
+  add_frame (s, GST_WS_OP_TEXT, "\xe2\x82", 2);
+  add_frame (s, FIN | GST_WS_OP_CONTINUATION, "\xac", 1);
+  add_close (s, 1000, "");
+  fail_unless_equals_int (error_of (0, s), 0);
+  g_byte_array_set_size (s, 0);
+  add_frame (s, FIN | GST_WS_OP_TEXT, "\xe2\x82", 2);
+  fail_unless_equals_int (error_of (0, s), GST_WS_CLOSE_BAD_DATA);
   g_byte_array_unref (s);
   g_free (big);
 }
