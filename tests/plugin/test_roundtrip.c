@@ -56,7 +56,7 @@ pull_bytes (GstElement * appsink, gsize want)
 
   while (out->len < want) {
     GstSample *sample = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink),
-        5 * GST_SECOND);
+        5 * GST_SECOND * ws_test_timeout_multiplier ());
     GstMapInfo map;
 
     if (sample == NULL)

@@ -401,6 +401,7 @@ GST_START_TEST (test_operator_errors_name_port_and_file)
 
 GST_END_TEST;
 
+/* Takes @header. */
 static GstCaps *
 caps_with_streamheader (GstBuffer * header)
 {
@@ -410,7 +411,7 @@ caps_with_streamheader (GstBuffer * header)
   g_value_init (&array, GST_TYPE_ARRAY);
   g_value_init (&value, GST_TYPE_BUFFER);
   GST_BUFFER_FLAG_SET (header, GST_BUFFER_FLAG_HEADER);
-  gst_value_set_buffer (&value, header);
+  gst_value_take_buffer (&value, header);
   gst_value_array_append_and_take_value (&array, &value);
   gst_structure_take_value (gst_caps_get_structure (caps, 0), "streamheader",
       &array);
@@ -426,10 +427,10 @@ GST_START_TEST (test_streamheader_and_sync_point)
   g_autoptr (SoupWebsocketConnection) c1 = NULL, c2 = NULL;
   GstBuffer *header = pattern_buffer (99, 188);
   GstBuffer *delta = pattern_buffer (1, 376), *key = pattern_buffer (2, 564);
+  g_autoptr (GstCaps) caps = caps_with_streamheader (gst_buffer_ref (header));
 
   fixture_setup (&f, NULL, GST_STATE_PLAYING);
-  gst_app_src_set_caps (GST_APP_SRC (f.appsrc),
-      caps_with_streamheader (gst_buffer_ref (header)));
+  gst_app_src_set_caps (GST_APP_SRC (f.appsrc), caps);
   c1 = connect_client (&f, &early, 1);
   push (&f, pattern_buffer (0, 100));
   fail_unless (WS_WAIT_UNTIL (early.messages->len == 2, 5000));

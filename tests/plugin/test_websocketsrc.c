@@ -1163,7 +1163,7 @@ GST_START_TEST (test_queue_bounded_when_downstream_stalls)
 
   while (!at_end) {
     GstSample *s = gst_app_sink_try_pull_sample (GST_APP_SINK (f->sink),
-        5 * GST_SECOND);
+        5 * GST_SECOND * ws_test_timeout_multiplier ());
     GstBuffer *buf;
 
     fail_unless (s != NULL, "the last message never came out");

@@ -32,6 +32,14 @@ ws_test_iterate (void)
   g_main_context_unref (ctx);
 }
 
+gint64
+ws_test_timeout_multiplier (void)
+{
+  const gchar *value = g_getenv ("CK_TIMEOUT_MULTIPLIER");
+
+  return value ? MAX (g_ascii_strtoll (value, NULL, 10), 1) : 1;
+}
+
 typedef struct
 {
   gboolean done;

@@ -13,10 +13,12 @@ G_BEGIN_DECLS
 /* Iterates the thread-default main context until @cond holds or @timeout_ms
  * pass; evaluates to the last value of @cond
  * (evaluated once per round, so it may have side effects). Never sleeps blindly: each
- * iteration blocks until an event or at most 10 ms. */
+ * iteration blocks until an event or at most 10 ms.  @timeout_ms stretches
+ * like check's own timeouts (CK_TIMEOUT_MULTIPLIER, set under valgrind). */
 #define WS_WAIT_UNTIL(cond, timeout_ms)                                     \
   ({                                                                        \
-    gint64 _deadline = g_get_monotonic_time () + (timeout_ms) * 1000;       \
+    gint64 _deadline = g_get_monotonic_time ()                              \
+        + (timeout_ms) * 1000 * ws_test_timeout_multiplier ();              \
     gboolean _ok;                                                           \
     while (!(_ok = (cond)) && g_get_monotonic_time () < _deadline)          \
       ws_test_iterate ();                                                   \
@@ -24,6 +26,7 @@ G_BEGIN_DECLS
   })
 
 void ws_test_iterate (void);
+gint64 ws_test_timeout_multiplier (void);
 
 /* Connects to ws://127.0.0.1:@port@path_query (path_query like "/?rate=48000").
  * @headers: NULL-terminated name, value pairs to add, or NULL.
