@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fault-util.h"
+#include "wstest.h"
 
 static struct sockaddr_in
 loopback (guint port)
@@ -27,10 +28,17 @@ loopback (guint port)
   return sa;
 }
 
+gboolean
+fault_connect_fd (gint fd, guint port)
+{
+  struct sockaddr_in sa = loopback (port);
+
+  return connect (fd, (struct sockaddr *) &sa, sizeof sa) == 0;
+}
+
 gint
 fault_connect (guint port, guint timeout_ms)
 {
-  struct sockaddr_in sa = loopback (port);
   struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
   gint fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
@@ -38,7 +46,7 @@ fault_connect (guint port, guint timeout_ms)
     return -1;
   setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  if (connect (fd, (struct sockaddr *) &sa, sizeof sa) < 0) {
+  if (!fault_connect_fd (fd, port)) {
     gint err = errno;
 
     close (fd);
@@ -142,30 +150,11 @@ gboolean
 fault_send_frame_full (gint fd, guint8 b0, gboolean masked,
     guint64 claimed_len, const guint8 * payload, gsize len)
 {
-  static const guint8 mask[4] = { 0x37, 0xfa, 0x21, 0x3d };
-  g_autofree guint8 *frame = g_malloc (14 + len);
-  gsize n = 0, i;
+  g_autofree guint8 *frame = g_malloc (WS_TEST_FRAME_HEADER_MAX + len);
+  gsize n = ws_test_frame_encode (frame, b0, masked, claimed_len, payload,
+      len);
 
-  frame[n++] = b0;
-  if (claimed_len < 126) {
-    frame[n++] = claimed_len;
-  } else if (claimed_len <= G_MAXUINT16) {
-    frame[n++] = 126;
-    frame[n++] = claimed_len >> 8;
-    frame[n++] = claimed_len & 0xff;
-  } else {
-    frame[n++] = 127;
-    for (i = 0; i < 8; i++)
-      frame[n++] = (claimed_len >> (56 - 8 * i)) & 0xff;
-  }
-  if (masked) {
-    frame[1] |= 0x80;
-    memcpy (frame + n, mask, 4);
-    n += 4;
-  }
-  for (i = 0; i < len; i++)
-    frame[n + i] = masked ? payload[i] ^ mask[i % 4] : payload[i];
-  return fault_send (fd, frame, n + len);
+  return fault_send (fd, frame, n);
 }
 
 gboolean
@@ -245,17 +234,6 @@ fault_drain (gint fd, gboolean * closed)
       *closed = TRUE;
     return total;
   }
-}
-
-guint
-fault_count_fds (void)
-{
-  g_autoptr (GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
-  guint n = 0;
-
-  while (dir && g_dir_read_name (dir))
-    n++;
-  return n - 1;                 /* the directory's own */
 }
 
 gboolean

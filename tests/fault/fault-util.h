@@ -17,9 +17,20 @@ G_BEGIN_DECLS
   "Sec-WebSocket-Version: 13\r\n"
 #define FAULT_REQUEST "GET / HTTP/1.1\r\n" FAULT_REQUEST_HEADERS "\r\n"
 
+/* The streaming websocketsink most fault tests attack: a live tone in
+ * 10 ms buffers, element "ws" on an ephemeral port. Append properties as
+ * more literal text (" max-clients=1"). */
+#define FAULT_TONE_SINK "audiotestsrc is-live=true samplesperbuffer=441 ! " \
+  "audio/x-raw,format=S16LE,rate=44100,channels=1 ! " \
+  "websocketsink name=ws host=127.0.0.1 port=0"
+
 /* A blocking TCP connection to 127.0.0.1:@port whose reads give up after
  * @timeout_ms; -1 when connect() fails (errno says why). */
 gint fault_connect (guint port, guint timeout_ms);
+
+/* Connects the socket @fd that the caller made beforehand (to connect
+ * when no descriptor is left); FALSE when connect() fails. */
+gboolean fault_connect_fd (gint fd, guint port);
 
 gboolean fault_send (gint fd, const void *data, gsize len);
 
@@ -50,8 +61,6 @@ gboolean fault_wait_closed (gint fd);
 /* Non-blocking: bytes waiting on @fd (read and dropped); *@closed set on
  * EOF or error. */
 gsize fault_drain (gint fd, gboolean * closed);
-
-guint fault_count_fds (void);
 
 /* Raises the soft RLIMIT_NOFILE to at least @need (up to the hard limit);
  * FALSE when the hard limit is lower. */

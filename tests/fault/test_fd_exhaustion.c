@@ -13,8 +13,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <unistd.h>
 #include <gst/check/gstcheck.h>
 
@@ -26,23 +24,8 @@
 #define MAX_CPU_PERCENT 20.0
 #define READ_MS 3000
 
-#define SINK "audiotestsrc is-live=true samplesperbuffer=441 ! " \
-  "audio/x-raw,format=S16LE,rate=44100,channels=1 ! " \
-  "websocketsink name=ws host=127.0.0.1 port=0"
-
 /* The server's thread (gstwsloop.c names it after the element). */
 #define SERVER_THREAD "websocketsink"
-
-static gboolean
-connect_fd (gint fd, guint port)
-{
-  struct sockaddr_in sa = { 0 };
-
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons (port);
-  sa.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  return connect (fd, (struct sockaddr *) &sa, sizeof sa) == 0;
-}
 
 GST_START_TEST (test_out_of_descriptors)
 {
@@ -58,7 +41,7 @@ GST_START_TEST (test_out_of_descriptors)
   gboolean closed = FALSE;
   gsize got = 0;
 
-  fault_pipeline_start (&p, SINK);
+  fault_pipeline_start (&p, FAULT_TONE_SINK);
   listener = fault_connect (p.port, READ_MS);
   fail_unless (fault_upgrade (listener));
 
@@ -72,7 +55,7 @@ GST_START_TEST (test_out_of_descriptors)
   }
   fail_unless (getrlimit (RLIMIT_NOFILE, &saved) == 0);
   low = saved;
-  low.rlim_cur = fault_count_fds () + 64;
+  low.rlim_cur = ws_test_count_fds () + 64;
   fail_unless (setrlimit (RLIMIT_NOFILE, &low) == 0);
   while ((fd = open ("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
     g_array_append_val (filler, fd);
@@ -83,7 +66,7 @@ GST_START_TEST (test_out_of_descriptors)
   ticks = fault_thread_stat_ticks (server_stat);
   fail_unless (ticks >= 0);
   for (i = 0; i < CLIENTS; i++) {
-    fail_unless (connect_fd (clients[i], p.port));
+    fail_unless (fault_connect_fd (clients[i], p.port));
     fault_send (clients[i], FAULT_REQUEST, strlen (FAULT_REQUEST));
     status = fault_read_status (clients[i]);
     fail_unless (status == 503 || status == 0,

@@ -17,9 +17,6 @@
 
 #define READ_MS 4000
 
-#define SINK "audiotestsrc is-live=true samplesperbuffer=441 ! " \
-  "audio/x-raw,format=S16LE,rate=44100,channels=1 ! " \
-  "websocketsink name=ws host=127.0.0.1 port=0"
 #define SRC "websocketsrc name=ws host=127.0.0.1 port=0 ! fakesink"
 
 typedef struct
@@ -122,15 +119,6 @@ send_bad_frame (guint port, const BadFrame * bad)
   return code;
 }
 
-static guint
-num_clients (FaultPipeline * p)
-{
-  guint n;
-
-  g_object_get (p->ws, "num-clients", &n, NULL);
-  return n;
-}
-
 /* The listener got more of the stream and is still connected. */
 static gboolean
 still_streaming (gint listener)
@@ -150,7 +138,7 @@ GST_START_TEST (test_sink)
   gint listener, code;
   guint i;
 
-  fault_pipeline_start (&p, SINK);
+  fault_pipeline_start (&p, FAULT_TONE_SINK);
   listener = fault_connect (p.port, READ_MS);
   fail_unless (fault_upgrade (listener));
   fail_unless (still_streaming (listener));
@@ -167,7 +155,7 @@ GST_START_TEST (test_sink)
     fail_unless_equals_int (code, bad_frames[i].sink_code);
     fail_unless (still_streaming (listener), "after %s", bad_frames[i].name);
   }
-  fail_unless (WS_WAIT_UNTIL (num_clients (&p) == 1, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (p.ws) == 1, 5000));
   fail_unless_equals_int (g_atomic_int_get (&p.errors), 0);
   close (listener);
   fault_pipeline_stop (&p);
@@ -175,26 +163,18 @@ GST_START_TEST (test_sink)
 
 GST_END_TEST;
 
-static guint64
-bytes_received (FaultPipeline * p)
-{
-  guint64 n;
-
-  g_object_get (p->ws, "bytes-received", &n, NULL);
-  return n;
-}
-
 /* The talker sends one message and it is received. */
 static gboolean
 heard (FaultPipeline * p, gint talker)
 {
   static const guint8 audio[512];
-  guint64 before = bytes_received (p);
+  guint64 before = ws_test_bytes_received (p->ws);
   gboolean closed;
 
   fault_drain (talker, &closed);
   return !closed && fault_send_frame (talker, 0x82, audio, sizeof audio)
-      && WS_WAIT_UNTIL (bytes_received (p) >= before + sizeof audio, 2000);
+      && WS_WAIT_UNTIL (ws_test_bytes_received (p->ws) >= before + sizeof audio,
+      2000);
 }
 
 GST_START_TEST (test_src)
@@ -227,7 +207,7 @@ GST_START_TEST (test_src)
     fail_unless (fault_upgrade (talker));
     fail_unless (heard (&p, talker), "after %s", bad_frames[i].name);
   }
-  fail_unless (WS_WAIT_UNTIL (num_clients (&p) == 1, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (p.ws) == 1, 5000));
   fail_unless_equals_int (g_atomic_int_get (&p.errors), 0);
   close (talker);
   fault_pipeline_stop (&p);

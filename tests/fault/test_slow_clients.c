@@ -18,30 +18,9 @@
 /* Reads give up after this: well past the handshake timeout. */
 #define READ_MS 4000
 
-#define SINK "audiotestsrc is-live=true samplesperbuffer=441 ! " \
-  "audio/x-raw,format=S16LE,rate=44100,channels=1 ! " \
-  "websocketsink name=ws host=127.0.0.1 port=0 max-clients=1 " \
-  "handshake-timeout=1"
+#define SINK FAULT_TONE_SINK " max-clients=1 handshake-timeout=1"
 #define SRC "websocketsrc name=ws host=127.0.0.1 port=0 handshake-timeout=1 " \
   "! fakesink"
-
-static guint
-num_clients (FaultPipeline * p)
-{
-  guint n;
-
-  g_object_get (p->ws, "num-clients", &n, NULL);
-  return n;
-}
-
-static guint64
-bytes_received (FaultPipeline * p)
-{
-  guint64 n;
-
-  g_object_get (p->ws, "bytes-received", &n, NULL);
-  return n;
-}
 
 /* Closed by the server after about the timeout; returns after how long. */
 static gint64
@@ -49,6 +28,18 @@ closed_after_ms (gint fd, gint64 since)
 {
   fail_unless (fault_wait_closed (fd), "not closed within %u ms", READ_MS);
   return (g_get_monotonic_time () - since) / 1000;
+}
+
+/* Every client has gone: its slot and its descriptors are free again and
+ * nothing was posted as an error. Then stops @p. */
+static void
+released_and_stop (FaultPipeline * p, guint fds_before)
+{
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (p->ws) == 0, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_count_fds () <= fds_before, 5000),
+      "%u descriptors open, %u before", ws_test_count_fds (), fds_before);
+  fail_unless_equals_int (g_atomic_int_get (&p->errors), 0);
+  fault_pipeline_stop (p);
 }
 
 GST_START_TEST (test_handshake_never_completed)
@@ -60,7 +51,7 @@ GST_START_TEST (test_handshake_never_completed)
   gint64 start, t_silent, t_partial;
 
   fault_pipeline_start (&p, SINK);
-  fds_before = fault_count_fds ();
+  fds_before = ws_test_count_fds ();
   start = g_get_monotonic_time ();
   silent = fault_connect (p.port, READ_MS);
   partial = fault_connect (p.port, READ_MS);
@@ -70,7 +61,7 @@ GST_START_TEST (test_handshake_never_completed)
   /* Meanwhile a real client takes the only slot and is served. */
   good = fault_connect (p.port, READ_MS);
   fail_unless (fault_upgrade (good));
-  fail_unless (WS_WAIT_UNTIL (num_clients (&p) == 1, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (p.ws) == 1, 5000));
 
   t_silent = closed_after_ms (silent, start);
   t_partial = closed_after_ms (partial, start);
@@ -91,25 +82,30 @@ GST_START_TEST (test_handshake_never_completed)
     fault_drain (good, &closed);
     fail_if (closed, "the upgraded client was closed");
   }
-  fail_unless_equals_int (num_clients (&p), 1);
+  fail_unless_equals_int (ws_test_num_clients (p.ws), 1);
   close (good);
-  fail_unless (WS_WAIT_UNTIL (num_clients (&p) == 0, 5000));
-  fail_unless (WS_WAIT_UNTIL (fault_count_fds () <= fds_before, 5000),
-      "%u descriptors open, %u before", fault_count_fds (), fds_before);
-  fail_unless_equals_int (g_atomic_int_get (&p.errors), 0);
-  fault_pipeline_stop (&p);
+  released_and_stop (&p, fds_before);
 }
 
 GST_END_TEST;
 
-/* Header and 10 of the 100 bytes the frame announces. */
+/* Sends a header and 10 of the 100 bytes the frame announces, then
+ * stops: the server must close with 1008 about the timeout later. */
 static void
-send_partial_frame (gint fd)
+stop_mid_frame (gint fd, const gchar * who)
 {
   guint8 payload[100] = { 0 };
+  gint64 start = g_get_monotonic_time ();
+  gint code;
 
   fail_unless (fault_send_frame_full (fd, 0x82, TRUE, sizeof payload,
           payload, 10));
+  code = fault_read_close (fd);
+  g_printerr ("%s stuck mid-frame closed with %d after %" G_GINT64_FORMAT
+      " ms\n", who, code, (g_get_monotonic_time () - start) / 1000);
+  fail_unless_equals_int (code, 1008);
+  fail_unless ((g_get_monotonic_time () - start) / 1000 <=
+      TIMEOUT_S * 1000 + 1500);
 }
 
 GST_START_TEST (test_sink_client_stops_mid_frame)
@@ -117,14 +113,12 @@ GST_START_TEST (test_sink_client_stops_mid_frame)
   FaultPipeline p;
   gint stuck, next;
   guint fds_before;
-  gint64 start;
-  gint code;
 
   fault_pipeline_start (&p, SINK);
-  fds_before = fault_count_fds ();
+  fds_before = ws_test_count_fds ();
   stuck = fault_connect (p.port, READ_MS);
   fail_unless (fault_upgrade (stuck));
-  fail_unless (WS_WAIT_UNTIL (num_clients (&p) == 1, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (p.ws) == 1, 5000));
 
   /* max-clients=1: the slot is taken. */
   next = fault_connect (p.port, READ_MS);
@@ -132,27 +126,16 @@ GST_START_TEST (test_sink_client_stops_mid_frame)
   fail_unless_equals_int (fault_read_status (next), 503);
   close (next);
 
-  start = g_get_monotonic_time ();
-  send_partial_frame (stuck);
-  code = fault_read_close (stuck);
-  g_printerr ("sink: client stuck mid-frame closed with %d after %"
-      G_GINT64_FORMAT " ms\n", code, (g_get_monotonic_time () - start) / 1000);
-  fail_unless_equals_int (code, 1008);
-  fail_unless ((g_get_monotonic_time () - start) / 1000 <=
-      TIMEOUT_S * 1000 + 1500);
+  stop_mid_frame (stuck, "sink: client");
   close (stuck);
-  fail_unless (WS_WAIT_UNTIL (num_clients (&p) == 0, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (p.ws) == 0, 5000));
 
   /* The slot is free again. */
   next = fault_connect (p.port, READ_MS);
   fail_unless (fault_upgrade (next));
-  fail_unless (WS_WAIT_UNTIL (num_clients (&p) == 1, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (p.ws) == 1, 5000));
   close (next);
-  fail_unless (WS_WAIT_UNTIL (num_clients (&p) == 0, 5000));
-  fail_unless (WS_WAIT_UNTIL (fault_count_fds () <= fds_before, 5000),
-      "%u descriptors open, %u before", fault_count_fds (), fds_before);
-  fail_unless_equals_int (g_atomic_int_get (&p.errors), 0);
-  fault_pipeline_stop (&p);
+  released_and_stop (&p, fds_before);
 }
 
 GST_END_TEST;
@@ -163,41 +146,30 @@ GST_START_TEST (test_src_talker_stops_mid_frame)
   gint talker;
   guint fds_before;
   guint8 audio[512] = { 0 };
-  gint64 start;
-  gint code;
 
   fault_pipeline_start (&p, SRC);
-  fds_before = fault_count_fds ();
+  fds_before = ws_test_count_fds ();
   talker = fault_connect (p.port, READ_MS);
   fail_unless (fault_upgrade (talker));
-  fail_unless (WS_WAIT_UNTIL (num_clients (&p) == 1, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (p.ws) == 1, 5000));
 
   /* Silence between whole messages, longer than the timeout, is fine:
    * no close frame comes while waiting past it. */
   fail_unless (fault_send_frame (talker, 0x82, audio, sizeof audio));
-  fail_unless (WS_WAIT_UNTIL (bytes_received (&p) == sizeof audio, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_bytes_received (p.ws) == sizeof audio,
+          5000));
   fault_set_read_timeout (talker, 2 * TIMEOUT_S * 1000);
   fail_unless_equals_int (fault_read_close (talker), -1);
   fault_set_read_timeout (talker, READ_MS);
   fail_unless (fault_send_frame (talker, 0x82, audio, sizeof audio));
-  fail_unless (WS_WAIT_UNTIL (bytes_received (&p) == 2 * sizeof audio, 5000));
-  fail_unless_equals_int (num_clients (&p), 1);
+  fail_unless (WS_WAIT_UNTIL (ws_test_bytes_received (p.ws) ==
+          2 * sizeof audio, 5000));
+  fail_unless_equals_int (ws_test_num_clients (p.ws), 1);
 
   /* A message started and not finished is not. */
-  start = g_get_monotonic_time ();
-  send_partial_frame (talker);
-  code = fault_read_close (talker);
-  g_printerr ("src: talker stuck mid-frame closed with %d after %"
-      G_GINT64_FORMAT " ms\n", code, (g_get_monotonic_time () - start) / 1000);
-  fail_unless_equals_int (code, 1008);
-  fail_unless ((g_get_monotonic_time () - start) / 1000 <=
-      TIMEOUT_S * 1000 + 1500);
+  stop_mid_frame (talker, "src: talker");
   close (talker);
-  fail_unless (WS_WAIT_UNTIL (num_clients (&p) == 0, 5000));
-  fail_unless (WS_WAIT_UNTIL (fault_count_fds () <= fds_before, 5000),
-      "%u descriptors open, %u before", fault_count_fds (), fds_before);
-  fail_unless_equals_int (g_atomic_int_get (&p.errors), 0);
-  fault_pipeline_stop (&p);
+  released_and_stop (&p, fds_before);
 }
 
 GST_END_TEST;
@@ -211,10 +183,8 @@ GST_START_TEST (test_tls_handshake_timeout)
       "test-cert.pem", NULL);
   g_autofree gchar *key = g_build_filename (g_getenv ("WSAUDIO_TEST_DATA"),
       "test-key.pem", NULL);
-  g_autofree gchar *desc = g_strdup_printf ("audiotestsrc is-live=true "
-      "samplesperbuffer=441 ! audio/x-raw,format=S16LE,rate=44100,channels=1 "
-      "! websocketsink name=ws host=127.0.0.1 port=0 handshake-timeout=1 "
-      "tls-certificate=%s tls-private-key=%s", cert, key);
+  g_autofree gchar *desc = g_strdup_printf (FAULT_TONE_SINK
+      " handshake-timeout=1 tls-certificate=%s tls-private-key=%s", cert, key);
   FaultPipeline p;
   WsTestSink rx;
   g_autoptr (SoupWebsocketConnection) conn = NULL;
@@ -230,7 +200,7 @@ GST_START_TEST (test_tls_handshake_timeout)
   fail_unless (conn != NULL, "wss:// refused with %u", status);
   soup_websocket_connection_set_max_incoming_payload_size (conn, 1 << 20);
   ws_test_sink_attach (&rx, conn);
-  fail_unless (WS_WAIT_UNTIL (num_clients (&p) == 1, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (p.ws) == 1, 5000));
 
   /* No TLS ClientHello: closed like a silent plain client. */
   fail_unless (fault_wait_closed (silent));
@@ -242,7 +212,7 @@ GST_START_TEST (test_tls_handshake_timeout)
   fail_if (WS_WAIT_UNTIL (rx.closed, 2 * TIMEOUT_S * 1000),
       "the wss:// client was closed with %u", rx.close_code);
   fail_unless (rx.messages->len > got);
-  fail_unless_equals_int (num_clients (&p), 1);
+  fail_unless_equals_int (ws_test_num_clients (p.ws), 1);
   ws_test_sink_clear (&rx);
   fail_unless_equals_int (g_atomic_int_get (&p.errors), 0);
   fault_pipeline_stop (&p);

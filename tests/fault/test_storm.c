@@ -16,19 +16,6 @@
 /* Each client costs two descriptors here: its own and the server's. */
 #define FDS_NEEDED (2 * CLIENTS + 256)
 
-#define STREAM "audiotestsrc is-live=true samplesperbuffer=441 ! " \
-  "audio/x-raw,format=S16LE,rate=44100,channels=1 ! " \
-  "websocketsink name=ws host=127.0.0.1 port=0"
-
-static guint
-num_clients (FaultPipeline * p)
-{
-  guint n;
-
-  g_object_get (p->ws, "num-clients", &n, NULL);
-  return n;
-}
-
 GST_START_TEST (test_connect_storm)
 {
   FaultPipeline p;
@@ -39,8 +26,8 @@ GST_START_TEST (test_connect_storm)
   fail_unless (fault_raise_nofile (FDS_NEEDED, &hard),
       "the connect storm needs %u file descriptors, the hard limit "
       "(ulimit -Hn) is %u: raise it", FDS_NEEDED, hard);
-  fault_pipeline_start (&p, STREAM);
-  fds_before = fault_count_fds ();
+  fault_pipeline_start (&p, FAULT_TONE_SINK);
+  fds_before = ws_test_count_fds ();
 
   start = g_get_monotonic_time ();
   deadline = start + 2 * SERVED_MS * 1000;
@@ -62,14 +49,14 @@ GST_START_TEST (test_connect_storm)
   fail_unless ((now - start) / 1000 <= SERVED_MS,
       "all clients served after %" G_GINT64_FORMAT " ms, more than %u",
       (now - start) / 1000, SERVED_MS);
-  fail_unless_equals_int (num_clients (&p), CLIENTS);
+  fail_unless_equals_int (ws_test_num_clients (p.ws), CLIENTS);
 
   /* They all leave: no slot and no descriptor is left behind. */
   fault_storm_free (storm);
-  fail_unless (WS_WAIT_UNTIL (num_clients (&p) == 0, 10000),
-      "%u clients still counted", num_clients (&p));
-  fail_unless (WS_WAIT_UNTIL (fault_count_fds () <= fds_before, 5000),
-      "%u descriptors open, %u before", fault_count_fds (), fds_before);
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (p.ws) == 0, 10000),
+      "%u clients still counted", ws_test_num_clients (p.ws));
+  fail_unless (WS_WAIT_UNTIL (ws_test_count_fds () <= fds_before, 5000),
+      "%u descriptors open, %u before", ws_test_count_fds (), fds_before);
   fail_unless_equals_int (g_atomic_int_get (&p.errors), 0);
   fault_pipeline_stop (&p);
 }

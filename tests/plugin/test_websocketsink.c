@@ -62,15 +62,6 @@ fixture_teardown (Fixture * f)
   gst_object_unref (f->pipeline);
 }
 
-static guint
-num_clients (Fixture * f)
-{
-  guint n;
-
-  g_object_get (f->sink, "num-clients", &n, NULL);
-  return n;
-}
-
 static GstBuffer *
 pattern_buffer (guint index, gsize size)
 {
@@ -174,7 +165,7 @@ GST_START_TEST (test_200_clients_all_in_order)
   fixture_setup (&f, NULL, GST_STATE_PLAYING);
   for (i = 0; i < MANY; i++)
     conns[i] = connect_client (&f, &rx[i], i + 1);
-  fail_unless_equals_int (num_clients (&f), MANY);
+  fail_unless_equals_int (ws_test_num_clients (f.sink), MANY);
   for (j = 0; j < MANY_BUFFERS; j++)
     push (&f, pattern_buffer (j, 1316));
   for (i = 0; i < MANY; i++) {
@@ -192,7 +183,7 @@ GST_START_TEST (test_200_clients_all_in_order)
     soup_websocket_connection_close (conns[i], SOUP_WEBSOCKET_CLOSE_NORMAL,
         NULL);
   }
-  fail_unless (WS_WAIT_UNTIL (num_clients (&f) == 0, 10000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f.sink) == 0, 10000));
   for (i = 0; i < MANY; i++) {
     g_object_unref (conns[i]);
     ws_test_sink_clear (&rx[i]);
@@ -219,7 +210,7 @@ check_stuck_client (const gchar * policy)
   fixture_setup (&f, props, GST_STATE_PLAYING);
   conn = connect_client (&f, &rx, 1);
   stuck = ws_test_raw_upgrade (f.port, 4096);
-  fail_unless (WS_WAIT_UNTIL (num_clients (&f) == 2, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f.sink) == 2, 5000));
   for (i = 0; i < 100; i++) {
     push (&f, pattern_buffer (i, 65536));
     fail_unless (WS_WAIT_UNTIL (rx.messages->len == i + 1, 5000));
@@ -242,12 +233,12 @@ check_stuck_client (const gchar * policy)
   if (g_str_equal (policy, "disconnect")) {
     gushort code;
 
-    fail_unless (WS_WAIT_UNTIL (num_clients (&f) == 1, 5000));
+    fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f.sink) == 1, 5000));
     /* Whatever it had buffered, it ends with 1008 or a plain close. */
     code = ws_test_raw_read_close (stuck);
     fail_unless (code == 1008 || code == 0, "close code %u", code);
   } else {
-    fail_unless_equals_int (num_clients (&f), 2);
+    fail_unless_equals_int (ws_test_num_clients (f.sink), 2);
   }
   ws_test_sink_clear (&rx);
   fixture_teardown (&f);
@@ -312,13 +303,13 @@ GST_START_TEST (test_origin_path_max_clients)
   fail_unless_equals_int (refusal (&f, "/sound", NULL), 403);
   fail_unless_equals_int (refusal (&f, "/other", good), 404);
   fail_unless_equals_int (refusal (&f, "/sound", good), 0);
-  fail_unless (WS_WAIT_UNTIL (num_clients (&f) == 0, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f.sink) == 0, 5000));
   c1 = ws_test_connect (f.port, "/sound", good, NULL);
   c2 = ws_test_connect (f.port, "/sound", good, NULL);
   fail_unless (c1 && c2);
   ws_test_sink_attach (&rx1, c1);
   ws_test_sink_attach (&rx2, c2);
-  fail_unless (WS_WAIT_UNTIL (num_clients (&f) == 2, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f.sink) == 2, 5000));
   fail_unless_equals_int (refusal (&f, "/sound", good), 503);
   ws_test_sink_clear (&rx1);
   ws_test_sink_clear (&rx2);
@@ -351,7 +342,7 @@ GST_START_TEST (test_tls)
   conn = ws_test_connect_tls (f.port, "/", &status);
   fail_unless (conn != NULL, "wss:// refused with %u", status);
   ws_test_sink_attach (&rx, conn);
-  fail_unless (WS_WAIT_UNTIL (num_clients (&f) == 1, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f.sink) == 1, 5000));
   push (&f, gst_buffer_ref (buf));
   fail_unless (WS_WAIT_UNTIL (rx.messages->len == 1, 5000));
   fail_unless (message_equals (g_ptr_array_index (rx.messages, 0), buf));
@@ -538,11 +529,11 @@ GST_START_TEST (test_protocol_error_costs_one_client)
   fixture_setup (&f, NULL, GST_STATE_PLAYING);
   conn = connect_client (&f, &rx, 1);
   bad = ws_test_raw_upgrade (f.port, 0);
-  fail_unless (WS_WAIT_UNTIL (num_clients (&f) == 2, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f.sink) == 2, 5000));
   g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM
           (bad)), unmasked, sizeof (unmasked), NULL, NULL, NULL);
   fail_unless_equals_int (ws_test_raw_read_close (bad), 1002);
-  fail_unless (WS_WAIT_UNTIL (num_clients (&f) == 1, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f.sink) == 1, 5000));
   push (&f, pattern_buffer (0, 100));
   fail_unless (WS_WAIT_UNTIL (rx.messages->len == 1, 5000));
   fail_if (rx.closed);
@@ -568,7 +559,7 @@ cycle_states (Fixture * f, guint n)
       conn = ws_test_connect (ws_test_port (f->sink), "/", NULL, NULL);
       fail_unless (conn != NULL);
       ws_test_sink_attach (&rx, conn);
-      fail_unless (WS_WAIT_UNTIL (num_clients (f) == 1, 5000));
+      fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f->sink) == 1, 5000));
     }
     gst_element_set_state (f->pipeline, GST_STATE_PLAYING);
     gst_element_set_state (f->pipeline, GST_STATE_READY);

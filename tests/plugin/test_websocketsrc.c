@@ -197,24 +197,6 @@ fixture_data (Fixture * f, guint bpf)
   return data;
 }
 
-static guint
-num_clients (Fixture * f)
-{
-  guint n;
-
-  g_object_get (f->src, "num-clients", &n, NULL);
-  return n;
-}
-
-static guint64
-bytes_received (Fixture * f)
-{
-  guint64 n;
-
-  g_object_get (f->src, "bytes-received", &n, NULL);
-  return n;
-}
-
 static SoupWebsocketConnection *
 connect_ok (guint port, const gchar * path_query)
 {
@@ -334,16 +316,16 @@ GST_START_TEST (test_roundtrip_byte_exact)
   GByteArray *sent = g_byte_array_new (), *got;
   guint i;
 
-  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 1, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f->src) == 1, 5000));
   for (i = 0; i < 100; i++)
     send_pattern (conn, i, MSG_SIZE, sent);
   fail_unless (WS_WAIT_UNTIL (fixture_total (f) >= sent->len, 5000));
   got = fixture_data (f, 4);
   assert_bytes_equal (got, sent->data, sent->len);
-  fail_unless_equals_uint64 (bytes_received (f), sent->len);
+  fail_unless_equals_uint64 (ws_test_bytes_received (f->src), sent->len);
 
   client_close (conn);
-  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 0, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f->src) == 0, 5000));
   g_byte_array_unref (got);
   g_byte_array_unref (sent);
   fixture_free (f);
@@ -378,7 +360,7 @@ GST_START_TEST (test_odd_text_and_oversize_messages)
   fail_unless_equals_int (wait_closed_by_peer (conn),
       SOUP_WEBSOCKET_CLOSE_TOO_BIG);
   g_object_unref (conn);
-  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 0, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f->src) == 0, 5000));
 
   /* The next client streams as if nothing happened. */
   next = connect_ok (f->port, "/");
@@ -431,7 +413,7 @@ GST_START_TEST (test_fragmented_oversize_message)
   raw = ws_test_raw_upgrade (f->port, 0);
   /* An element that kept reading would never answer: fail, not hang. */
   g_socket_set_timeout (g_socket_connection_get_socket (raw), 10);
-  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 1, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f->src) == 1, 5000));
   rss_start = ws_test_rss_kib ();
   ok = ws_test_raw_send (raw, OP_BINARY, TRUE, fragment, FLOOD_FRAGMENT);
   /* The element drops the connection once its 1009 is out: writes fail. */
@@ -444,7 +426,7 @@ GST_START_TEST (test_fragmented_oversize_message)
       G_GSIZE_FORMAT " KiB", total, rss_start, rss_end);
   fail_unless (rss_end < rss_start + 4096, "memory grew from %" G_GSIZE_FORMAT
       " to %" G_GSIZE_FORMAT " KiB", rss_start, rss_end);
-  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 0, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f->src) == 0, 5000));
   fail_unless_equals_int (fixture_n_buffers (f), 0);
   g_object_unref (raw);
 
@@ -479,9 +461,9 @@ GST_START_TEST (test_fragmented_message_delivered_whole)
   fail_unless_equals_int (fixture_n_buffers (f), 1);
   got = fixture_data (f, 4);
   assert_bytes_equal (got, data, MSG_SIZE);
-  fail_unless_equals_uint64 (bytes_received (f), MSG_SIZE);
+  fail_unless_equals_uint64 (ws_test_bytes_received (f->src), MSG_SIZE);
   raw_close (raw);
-  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 0, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f->src) == 0, 5000));
   g_byte_array_unref (got);
   g_free (data);
   fixture_free (f);
@@ -507,7 +489,7 @@ GST_START_TEST (test_invalid_utf8_text)
   fail_unless (ws_test_raw_send (raw, FIN, TRUE, (guint8 *) "\xa9", 1));
   fail_unless (ws_test_raw_send (raw, FIN | OP_TEXT, TRUE, bad, sizeof (bad)));
   fail_unless_equals_int (ws_test_raw_read_close (raw), 1007);
-  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 0, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f->src) == 0, 5000));
   g_object_unref (raw);
 
   next = connect_ok (f->port, "/");
@@ -531,10 +513,10 @@ GST_START_TEST (test_unmasked_frame)
   guint8 *data = pattern (5, MSG_SIZE);
 
   raw = ws_test_raw_upgrade (f->port, 0);
-  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 1, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f->src) == 1, 5000));
   fail_unless (ws_test_raw_send (raw, FIN | OP_BINARY, FALSE, data, MSG_SIZE));
   fail_unless_equals_int (ws_test_raw_read_close (raw), 1002);
-  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 0, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f->src) == 0, 5000));
   fail_unless_equals_int (fixture_n_buffers (f), 0);
   g_object_unref (raw);
   g_free (data);
@@ -699,11 +681,11 @@ GST_START_TEST (test_newest_talker_takes_over)
   fail_unless (WS_WAIT_UNTIL (fixture_total (f) == 2 * MSG_SIZE, 5000));
   got = fixture_data (f, 4);
   assert_bytes_equal (got, sent->data, sent->len);
-  fail_unless_equals_int (num_clients (f), 1);
+  fail_unless_equals_int (ws_test_num_clients (f->src), 1);
 
   /* The talker leaving does not end the stream. */
   client_close (b);
-  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 0, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f->src) == 0, 5000));
   b = connect_ok (f->port, "/");
   send_pattern (b, 3, MSG_SIZE, NULL);
   fail_unless (WS_WAIT_UNTIL (fixture_total (f) == 3 * MSG_SIZE, 5000));
@@ -726,7 +708,7 @@ GST_START_TEST (test_first_talker_keeps_it)
   a = connect_ok (f->port, "/");
   b = connect_ok (f->port, "/");
   fail_unless_equals_int (wait_closed_by_peer (b), 1013);
-  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 1, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f->src) == 1, 5000));
   send_pattern (a, 1, MSG_SIZE, sent);
   fail_unless (WS_WAIT_UNTIL (fixture_total (f) == MSG_SIZE, 5000));
   got = fixture_data (f, 4);
@@ -977,7 +959,7 @@ talk_and_find_rate (Fixture * f, const gchar * query, gint rate,
   fail_unless (ws_test_talker_start (&talker, f->port, query, rate, &status));
   fail_unless (WS_WAIT_UNTIL (talked_for (&talker, seconds), 5000));
   ws_test_talker_stop (&talker);
-  fail_unless (WS_WAIT_UNTIL (num_clients (f) == 0, 5000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f->src) == 0, 5000));
   n = fixture_n_buffers (f);
   for (i = first; i < n && found < 0; i++) {
     GstSample *sample = fixture_sample (f, i);
@@ -1159,7 +1141,7 @@ GST_START_TEST (test_queue_bounded_when_downstream_stalls)
   for (i = 0; i < n - 1; i++)
     send_pattern (conn, i, MSG_SIZE, NULL);
   send_pattern (conn, n - 1, MSG_SIZE, last);
-  fail_unless (WS_WAIT_UNTIL (bytes_received (f) == total, 10000));
+  fail_unless (WS_WAIT_UNTIL (ws_test_bytes_received (f->src) == total, 10000));
 
   while (!at_end) {
     GstSample *s = gst_app_sink_try_pull_sample (GST_APP_SINK (f->sink),
@@ -1195,12 +1177,13 @@ GST_START_TEST (test_ready_accepts_and_null_closes_with_1001)
   fixture_set_state (f, GST_STATE_READY);
   conn = connect_ok (f->port, "/");
   send_pattern (conn, 0, MSG_SIZE, NULL);
-  fail_unless (WS_WAIT_UNTIL (bytes_received (f) == MSG_SIZE, 5000));
-  fail_unless_equals_int (num_clients (f), 1);
+  fail_unless (WS_WAIT_UNTIL (ws_test_bytes_received (f->src) == MSG_SIZE,
+          5000));
+  fail_unless_equals_int (ws_test_num_clients (f->src), 1);
   set_null_serving_clients (f->pipeline);
   fail_unless_equals_int (wait_closed_by_peer (conn),
       SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
-  fail_unless_equals_int (num_clients (f), 0);
+  fail_unless_equals_int (ws_test_num_clients (f->src), 0);
   /* Nothing captured before PLAYING reaches the stream. */
   fail_unless_equals_int (fixture_n_buffers (f), 0);
   g_object_unref (conn);
@@ -1296,7 +1279,8 @@ GST_START_TEST (test_client_mode)
 
   g_object_set (f->src, "uri", uri, "latency", RELAXED_LATENCY_MS, NULL);
   fixture_set_state (f, GST_STATE_PLAYING);
-  fail_unless (WS_WAIT_UNTIL (conns->len == 1 && num_clients (f) == 1, 5000));
+  fail_unless (WS_WAIT_UNTIL (conns->len == 1
+          && ws_test_num_clients (f->src) == 1, 5000));
   conn = g_ptr_array_index (conns, 0);
   for (i = 0; i < 20; i++)
     send_pattern (conn, i, MSG_SIZE + 2, sent);
@@ -1313,7 +1297,8 @@ GST_START_TEST (test_client_mode)
   send_pattern (conn, 99, 65537, NULL);
   fail_unless_equals_int (wait_closed_by_peer (conn),
       SOUP_WEBSOCKET_CLOSE_TOO_BIG);
-  fail_unless (WS_WAIT_UNTIL (conns->len == 2 && num_clients (f) == 1, 5000));
+  fail_unless (WS_WAIT_UNTIL (conns->len == 2
+          && ws_test_num_clients (f->src) == 1, 5000));
   conn = g_ptr_array_index (conns, 1);
 
   set_null_serving_clients (f->pipeline);

@@ -159,6 +159,24 @@ current_port (GstElement * element)
 }
 
 guint
+ws_test_num_clients (GstElement * element)
+{
+  guint n;
+
+  g_object_get (element, "num-clients", &n, NULL);
+  return n;
+}
+
+guint64
+ws_test_bytes_received (GstElement * element)
+{
+  guint64 n;
+
+  g_object_get (element, "bytes-received", &n, NULL);
+  return n;
+}
+
+guint
 ws_test_port (GstElement * element)
 {
   gint port = 0;
@@ -223,27 +241,24 @@ read_exact (GInputStream * in, guint8 * buf, gsize len)
       && done == len;
 }
 
-gboolean
-ws_test_raw_send (GSocketConnection * conn, guint8 b0, gboolean masked,
-    const guint8 * payload, gsize len)
+gsize
+ws_test_frame_encode (guint8 * frame, guint8 b0, gboolean masked,
+    guint64 claimed_len, const guint8 * payload, gsize len)
 {
   static const guint8 mask[4] = { 0x5a, 0xc3, 0x0f, 0x96 };
-  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
-  guint8 *frame = g_malloc (14 + len);
   gsize n = 0, i;
-  gboolean ok;
 
   frame[n++] = b0;
-  if (len < 126) {
-    frame[n++] = len;
-  } else if (len <= G_MAXUINT16) {
+  if (claimed_len < 126) {
+    frame[n++] = claimed_len;
+  } else if (claimed_len <= G_MAXUINT16) {
     frame[n++] = 126;
-    frame[n++] = len >> 8;
-    frame[n++] = len & 0xff;
+    frame[n++] = claimed_len >> 8;
+    frame[n++] = claimed_len & 0xff;
   } else {
     frame[n++] = 127;
     for (i = 0; i < 8; i++)
-      frame[n++] = ((guint64) len >> (56 - 8 * i)) & 0xff;
+      frame[n++] = (claimed_len >> (56 - 8 * i)) & 0xff;
   }
   if (masked) {
     frame[1] |= 0x80;
@@ -252,9 +267,18 @@ ws_test_raw_send (GSocketConnection * conn, guint8 b0, gboolean masked,
   }
   for (i = 0; i < len; i++)
     frame[n + i] = masked ? payload[i] ^ mask[i % 4] : payload[i];
-  ok = g_output_stream_write_all (out, frame, n + len, NULL, NULL, NULL);
-  g_free (frame);
-  return ok;
+  return n + len;
+}
+
+gboolean
+ws_test_raw_send (GSocketConnection * conn, guint8 b0, gboolean masked,
+    const guint8 * payload, gsize len)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  g_autofree guint8 *frame = g_malloc (WS_TEST_FRAME_HEADER_MAX + len);
+  gsize n = ws_test_frame_encode (frame, b0, masked, len, payload, len);
+
+  return g_output_stream_write_all (out, frame, n, NULL, NULL, NULL);
 }
 
 gushort

@@ -57,6 +57,11 @@ void ws_test_sink_clear (WsTestSink * sink);
 /* Element's current-port, waiting until it is bound. */
 guint ws_test_port (GstElement * element);
 
+/* The element's num-clients and (websocketsrc) bytes-received: what the
+ * plugin and fault tests poll in their waits. */
+guint ws_test_num_clients (GstElement * element);
+guint64 ws_test_bytes_received (GstElement * element);
+
 /* A hand-made client for what libsoup will not do: completes the upgrade
  * on a plain socket and returns it (blocking I/O), e.g. to never read or to
  * send malformed frames. @rcvbuf > 0 shrinks its receive buffer first. */
@@ -67,6 +72,15 @@ GSocketConnection *ws_test_raw_upgrade (guint port, gint rcvbuf);
  * FALSE when the write fails (the element may have closed already). */
 gboolean ws_test_raw_send (GSocketConnection * conn, guint8 b0,
     gboolean masked, const guint8 * payload, gsize len);
+
+/* Encodes one client frame into @frame, which has room for
+ * WS_TEST_FRAME_HEADER_MAX + @len bytes; returns its size. The length field
+ * says @claimed_len, which may differ from @len so that fault tests can
+ * lie about it. One encoder for both raw clients (GIO here, plain
+ * descriptors in fault-util.c). */
+#define WS_TEST_FRAME_HEADER_MAX 14
+gsize ws_test_frame_encode (guint8 * frame, guint8 b0, gboolean masked,
+    guint64 claimed_len, const guint8 * payload, gsize len);
 
 /* Reads from a raw connection until a close frame; returns its code, or 0
  * on EOF without one. Skips data frames. */
