@@ -360,6 +360,11 @@ talker_send_due (gpointer data)
   gint64 elapsed = g_get_monotonic_time () - t->start;
   guint64 due;
 
+  if (g_atomic_int_get (&t->stopping)) {
+    g_main_loop_quit (t->loop);
+    return G_SOURCE_CONTINUE;
+  }
+
   if (t->burst_ms > 0)
     elapsed -= elapsed % (t->burst_ms * G_TIME_SPAN_MILLISECOND);
   due = elapsed * t->rate * t->speed / G_USEC_PER_SEC;
@@ -380,22 +385,72 @@ talker_send_due (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The talker's thread: connects with its own main context as the
+ * thread-default one, so that libsoup and the pacing run there. */
+static gpointer
+talker_thread (gpointer data)
+{
+  WsTestTalker *t = data;
+  SoupWebsocketConnection *conn;
+  GSource *tick;
+  guint status = 0;
+
+  g_main_context_push_thread_default (t->context);
+  conn = ws_test_connect (t->port, t->path_query, NULL, &status);
+  g_mutex_lock (&t->lock);
+  t->conn = conn;
+  t->status = status;
+  t->start = g_get_monotonic_time ();
+  t->ready = TRUE;
+  g_cond_signal (&t->cond);
+  g_mutex_unlock (&t->lock);
+  if (conn != NULL) {
+    tick = g_timeout_source_new (2);
+    g_source_set_callback (tick, talker_send_due, t, NULL);
+    g_source_attach (tick, t->context);
+    g_main_loop_run (t->loop);
+    g_source_destroy (tick);
+    g_source_unref (tick);
+    /* Says goodbye properly: the close frame goes out from this context. */
+    if (soup_websocket_connection_get_state (conn)
+        == SOUP_WEBSOCKET_STATE_OPEN) {
+      soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL,
+          NULL);
+      WS_WAIT_UNTIL (soup_websocket_connection_get_state (conn)
+          == SOUP_WEBSOCKET_STATE_CLOSED, 1000);
+    }
+  }
+  g_main_context_pop_thread_default (t->context);
+  return NULL;
+}
+
 gboolean
 ws_test_talker_start_full (WsTestTalker * t, guint port,
     const gchar * path_query, gint rate, gdouble speed, guint burst_ms,
     gdouble hz, guint * status)
 {
   memset (t, 0, sizeof (*t));
-  t->conn = ws_test_connect (port, path_query, NULL, status);
-  if (t->conn == NULL)
-    return FALSE;
   t->rate = rate;
   t->speed = speed;
   t->burst_ms = burst_ms;
   t->hz = hz;
-  t->start = g_get_monotonic_time ();
-  t->source = g_timeout_add (2, talker_send_due, t);
-  return TRUE;
+  t->port = port;
+  t->path_query = g_strdup (path_query);
+  t->context = g_main_context_new ();
+  t->loop = g_main_loop_new (t->context, FALSE);
+  g_mutex_init (&t->lock);
+  g_cond_init (&t->cond);
+  t->thread = g_thread_new ("ws-test-talker", talker_thread, t);
+  g_mutex_lock (&t->lock);
+  while (!t->ready)
+    g_cond_wait (&t->cond, &t->lock);
+  g_mutex_unlock (&t->lock);
+  if (status)
+    *status = t->status;
+  if (t->conn != NULL)
+    return TRUE;
+  ws_test_talker_stop (t);
+  return FALSE;
 }
 
 gboolean
@@ -409,10 +464,16 @@ ws_test_talker_start (WsTestTalker * t, guint port, const gchar * path_query,
 void
 ws_test_talker_stop (WsTestTalker * t)
 {
-  g_source_remove (t->source);
-  if (soup_websocket_connection_get_state (t->conn)
-      == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (t->conn, SOUP_WEBSOCKET_CLOSE_NORMAL,
-        NULL);
+  if (t->thread == NULL)
+    return;
+  /* The talker's own tick quits its loop (even one not running yet). */
+  g_atomic_int_set (&t->stopping, TRUE);
+  g_thread_join (t->thread);
+  t->thread = NULL;
   g_clear_object (&t->conn);
+  g_main_loop_unref (t->loop);
+  g_main_context_unref (t->context);
+  g_clear_pointer (&t->path_query, g_free);
+  g_mutex_clear (&t->lock);
+  g_cond_clear (&t->cond);
 }

@@ -87,9 +87,12 @@ gsize ws_test_frame_encode (guint8 * frame, guint8 b0, gboolean masked,
 gushort ws_test_raw_read_close (GSocketConnection * conn);
 
 /* A browser-like talker: one binary message of 128 F32LE samples per render
- * quantum of a tone (amplitude 0.5), paced in real time from the default
- * main context. Its clock may run @speed times ours (1.005: 0.5 % fast),
- * and it may send in bursts every @burst_ms (0: each quantum when due). */
+ * quantum of a tone (amplitude 0.5), paced in real time by a thread of its
+ * own (as a browser's audio thread is), so that a test's main thread busy
+ * analysing what it records cannot make it late. Its clock may run @speed
+ * times ours (1.005: 0.5 % fast), and it may send in bursts every @burst_ms
+ * (0: each quantum when due). The main thread may read @conn's state,
+ * @sent and @messages while it runs (progress only). */
 typedef struct
 {
   SoupWebsocketConnection *conn;
@@ -100,7 +103,17 @@ typedef struct
   gint64 start;                 /* monotonic, microseconds */
   guint64 sent;                 /* samples */
   guint messages;
-  guint source;
+  /* The talker's thread. */
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+  guint port;
+  gchar *path_query;
+  guint status;
+  gboolean ready;
+  gint stopping;                /* atomic */
+  GMutex lock;
+  GCond cond;
 } WsTestTalker;
 
 /* Connects to @port with @path_query and starts a 1 kHz tone at @rate;
