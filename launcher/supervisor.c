@@ -488,12 +488,15 @@ static void
 handle_clients (WsaSupervisor * self, GstMessage * message)
 {
   const GstStructure *s = gst_message_get_structure (message);
-  guint clients = 0;
+  const gchar *peer = gst_structure_get_string (s, "peer");
+  gboolean connected = FALSE;
   g_autofree gchar *reason = NULL;
 
-  gst_structure_get_uint (s, "clients", &clients);
-  reason = g_strdup_printf ("%s has %u client%s",
-      GST_MESSAGE_SRC_NAME (message), clients, clients == 1 ? "" : "s");
+  /* The event, not the count it carries: the line's clients= is counted
+   * now, and the message may be older than the last change. */
+  gst_structure_get_boolean (s, "connected", &connected);
+  reason = g_strdup_printf ("%s: %s %s", GST_MESSAGE_SRC_NAME (message),
+      peer ? peer : "a client", connected ? "connected" : "left");
   log_event (self, reason);
   if (self->on_demand_sink
       && GST_MESSAGE_SRC (message) == GST_OBJECT (self->on_demand_sink)
