@@ -20,6 +20,7 @@
  *   stream id 0xC0, i.e. audio rather than PAT/PMT) msgs_per_s (median
  *   client) rate_min/rate_median (bytes/s per client over the window) starved (clients < 80 % of the median rate)
  *   dead (connections lost) cpu rss_kb (with --pid).
+ * Says "wsload: K of N in" on stderr once the connections are set up.
  * Raises RLIMIT_NOFILE to N + 64 (up to the hard limit) itself. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -396,6 +397,8 @@ main (int argc, char **argv)
   t0 = now ();
   pump (t0 + 120, all_in);
   t_in = now ();
+  /* bench/run starts its latency probe on this line. */
+  fprintf (stderr, "wsload: %d of %d in\n", n_open, n_total);
   pump (now () + warmup, NULL);
   if (conns[0].t_first > 0)
     first_ms = (conns[0].t_first - conns[0].t_start) * 1000;
