@@ -64,6 +64,7 @@ GST_DEBUG_CATEGORY_STATIC (websocket_sink_debug);
 #define DEFAULT_CLIENT_QUEUE_MAX_TIME GST_SECOND
 #define DEFAULT_CLIENT_QUEUE_MAX_BYTES 0
 #define DEFAULT_SLOW_CLIENT_POLICY GST_WS_SLOW_CLIENT_SKIP
+#define DEFAULT_MERGE_BUFFER_LISTS FALSE
 /* Frames waiting for the server thread; more means it cannot keep up and
  * the oldest are dropped rather than queued without bound. */
 #define MAX_PENDING 256
@@ -76,6 +77,7 @@ enum
   PROP_CLIENT_QUEUE_MAX_BYTES,
   PROP_SLOW_CLIENT_POLICY,
   PROP_BYTES_SERVED,
+  PROP_MERGE_BUFFER_LISTS,
   PROP_LAST
 };
 
@@ -108,6 +110,8 @@ static GstStateChangeReturn gst_websocket_sink_change_state (GstElement *
     element, GstStateChange transition);
 static gboolean gst_websocket_sink_set_caps (GstBaseSink * bsink,
     GstCaps * caps);
+static GstFlowReturn gst_websocket_sink_render_list (GstBaseSink * bsink,
+    GstBufferList * list);
 static GstFlowReturn gst_websocket_sink_render (GstBaseSink * bsink,
     GstBuffer * buffer);
 
@@ -167,6 +171,13 @@ gst_websocket_sink_class_init (GstWebsocketSinkClass * klass)
   properties[PROP_BYTES_SERVED] = g_param_spec_uint64 ("bytes-served",
       "Bytes served", "Bytes written to all clients so far",
       0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MERGE_BUFFER_LISTS] =
+      g_param_spec_boolean ("merge-buffer-lists", "Merge buffer lists",
+      "Send each buffer list upstream pushes as one message (mpegtsmux "
+      "alignment=0 pushes the TS packets of one frame as a list: one message "
+      "a frame, without waiting for the next) instead of one per buffer",
+      DEFAULT_MERGE_BUFFER_LISTS,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
   for (guint i = PROP_MAX_CLIENTS; i < PROP_LAST; i++)
     g_object_class_install_property (gobject_class, i, properties[i]);
 
@@ -199,6 +210,8 @@ gst_websocket_sink_class_init (GstWebsocketSinkClass * klass)
       GST_DEBUG_FUNCPTR (gst_websocket_sink_change_state);
   basesink_class->set_caps = GST_DEBUG_FUNCPTR (gst_websocket_sink_set_caps);
   basesink_class->render = GST_DEBUG_FUNCPTR (gst_websocket_sink_render);
+  basesink_class->render_list =
+      GST_DEBUG_FUNCPTR (gst_websocket_sink_render_list);
 
   gst_type_mark_as_plugin_api (GST_TYPE_WS_SLOW_CLIENT_POLICY, 0);
   GST_DEBUG_CATEGORY_INIT (websocket_sink_debug, "websocketsink", 0,
@@ -222,6 +235,7 @@ gst_websocket_sink_init (GstWebsocketSink * sink)
   sink->client_queue_max_time = DEFAULT_CLIENT_QUEUE_MAX_TIME;
   sink->client_queue_max_bytes = DEFAULT_CLIENT_QUEUE_MAX_BYTES;
   sink->slow_client_policy = DEFAULT_SLOW_CLIENT_POLICY;
+  sink->merge_buffer_lists = DEFAULT_MERGE_BUFFER_LISTS;
   g_mutex_init (&sink->pending_lock);
   g_queue_init (&sink->pending);
   /* Live input wants each buffer out as soon as it exists. */
@@ -468,6 +482,47 @@ gst_websocket_sink_render (GstBaseSink * bsink, GstBuffer * buffer)
   return GST_FLOW_OK;
 }
 
+/* One buffer of the list's memories, in order (referenced, not copied; the
+ * one map that frames it joins them), flagged as its first buffer is: a
+ * message is a sync point when it starts with one. */
+static GstBuffer *
+join_list (GstBufferList * list)
+{
+  guint i, n = gst_buffer_list_length (list);
+  GstBuffer *first = gst_buffer_list_get (list, 0);
+  GstBuffer *joined = gst_buffer_new ();
+
+  gst_buffer_copy_into (joined, first, GST_BUFFER_COPY_FLAGS |
+      GST_BUFFER_COPY_TIMESTAMPS, 0, -1);
+  for (i = 0; i < n; i++)
+    gst_buffer_copy_into (joined, gst_buffer_list_get (list, i),
+        GST_BUFFER_COPY_MEMORY, 0, -1);
+  return joined;
+}
+
+static GstFlowReturn
+gst_websocket_sink_render_list (GstBaseSink * bsink, GstBufferList * list)
+{
+  GstWebsocketSink *sink = GST_WEBSOCKET_SINK (bsink);
+  GstFlowReturn ret = GST_FLOW_OK;
+  gboolean merge;
+  guint i, n = gst_buffer_list_length (list);
+
+  GST_OBJECT_LOCK (sink);
+  merge = sink->merge_buffer_lists;
+  GST_OBJECT_UNLOCK (sink);
+  if (merge && n > 1) {
+    GstBuffer *joined = join_list (list);
+
+    ret = gst_websocket_sink_render (bsink, joined);
+    gst_buffer_unref (joined);
+    return ret;
+  }
+  for (i = 0; i < n && ret == GST_FLOW_OK; i++)
+    ret = gst_websocket_sink_render (bsink, gst_buffer_list_get (list, i));
+  return ret;
+}
+
 static gpointer
 start_fanout (gpointer data)
 {
@@ -592,6 +647,9 @@ gst_websocket_sink_set_property (GObject * object, guint prop_id,
     case PROP_SLOW_CLIENT_POLICY:
       sink->slow_client_policy = g_value_get_enum (value);
       break;
+    case PROP_MERGE_BUFFER_LISTS:
+      sink->merge_buffer_lists = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -627,6 +685,9 @@ gst_websocket_sink_get_property (GObject * object, guint prop_id,
       break;
     case PROP_BYTES_SERVED:
       g_value_set_uint64 (value, sink->bytes_served);
+      break;
+    case PROP_MERGE_BUFFER_LISTS:
+      g_value_set_boolean (value, sink->merge_buffer_lists);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

@@ -33,6 +33,7 @@ struct _GstWebsocketSink
   guint64 client_queue_max_time;
   guint64 client_queue_max_bytes;
   GstWsSlowClientPolicy slow_client_policy;
+  gboolean merge_buffer_lists;
   guint64 bytes_served;
   gint num_clients;             /* atomic: read on the streaming thread */
 

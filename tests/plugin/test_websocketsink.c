@@ -152,6 +152,60 @@ GST_START_TEST (test_roundtrip_byte_exact)
 
 GST_END_TEST;
 
+/* A buffer list is one message per buffer, or one in all with
+ * merge-buffer-lists (the TS packets of one frame from mpegtsmux
+ * alignment=0), its bytes in order. */
+static void
+check_buffer_list (gboolean merge)
+{
+  static const gsize sizes[] = { 188, 188, 188 };
+  Fixture f;
+  WsTestSink rx;
+  g_autoptr (SoupWebsocketConnection) conn = NULL;
+  GstBufferList *list = gst_buffer_list_new ();
+  g_autoptr (GstBuffer) all = gst_buffer_new ();
+  guint i;
+
+  fixture_setup (&f, merge ? "merge-buffer-lists=true" : NULL,
+      GST_STATE_PLAYING);
+  conn = connect_client (&f, &rx, 1);
+  for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
+    GstBuffer *b = pattern_buffer (i, sizes[i]);
+
+    gst_buffer_copy_into (all, b, GST_BUFFER_COPY_MEMORY, 0, -1);
+    gst_buffer_list_add (list, b);
+  }
+  fail_unless_equals_int (gst_app_src_push_buffer_list (GST_APP_SRC
+          (f.appsrc), list), GST_FLOW_OK);
+  /* A single buffer after it: the end of what the list made is known. */
+  push (&f, pattern_buffer (9, 10));
+  fail_unless (WS_WAIT_UNTIL (rx.messages->len == (merge ? 2 :
+              G_N_ELEMENTS (sizes) + 1), 5000));
+  if (merge) {
+    fail_unless (message_equals (g_ptr_array_index (rx.messages, 0), all));
+  } else {
+    for (i = 0; i < G_N_ELEMENTS (sizes); i++)
+      fail_unless_equals_int (g_bytes_get_size (g_ptr_array_index
+              (rx.messages, i)), sizes[i]);
+  }
+  ws_test_sink_clear (&rx);
+  fixture_teardown (&f);
+}
+
+GST_START_TEST (test_buffer_list_one_message_per_buffer)
+{
+  check_buffer_list (FALSE);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_buffer_list_merged)
+{
+  check_buffer_list (TRUE);
+}
+
+GST_END_TEST;
+
 #define MANY 200
 #define MANY_BUFFERS 20
 
@@ -605,6 +659,8 @@ websocketsink_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_port_zero_listens_in_ready);
   tcase_add_test (tc, test_roundtrip_byte_exact);
+  tcase_add_test (tc, test_buffer_list_one_message_per_buffer);
+  tcase_add_test (tc, test_buffer_list_merged);
   tcase_add_test (tc, test_200_clients_all_in_order);
   tcase_add_test (tc, test_stuck_client_skipped);
   tcase_add_test (tc, test_stuck_client_disconnected);
