@@ -28,7 +28,7 @@ ok "wsaudio check pipelines/"
 line=$(print speaker.pipeline)
 expect "speaker source" "$line" "pulsesrc device=speaker.monitor "
 expect "speaker format" "$line" "audio/x-raw,rate=44100,channels=1 ! twolamemp2enc bitrate=128 ! audio/mpeg,parsed=true ! mpegtsmux"
-expect "speaker default port" "$line" "websocketsink name=speaker port=29788 host=\"\" token=\"\""
+expect "speaker default port" "$line" "websocketsink name=speaker merge-buffer-lists=true port=29788 host=\"\" token=\"\""
 line=$(print microphone.pipeline)
 expect "microphone default port" "$line" "websocketsrc name=microphone port=29789 host=\"\" token=\"\""
 expect "microphone sink" "$line" "pulsesink device=micsink "
