@@ -8,7 +8,8 @@
  * @see_also: websocketsrc, tcpserversink
  *
  * A WebSocket server that sends every buffer it renders to every connected
- * client as one binary message. Clients connect with a plain HTTP/1.1
+ * client as one binary message (with #GstWebsocketSink:merge-buffer-lists,
+ * every buffer list as one message). Clients connect with a plain HTTP/1.1
  * upgrade on any path (unless #GstWebsocketSink:path is set), optionally
  * presenting a token; permessage-deflate is never negotiated. A new client
  * first receives the "streamheader" buffers of the caps (mpegtsmux puts
