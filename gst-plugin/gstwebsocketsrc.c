@@ -618,19 +618,6 @@ pipeline_latency (GstWebsocketSrc * src)
   return latency;
 }
 
-GstClockTime
-gst_websocket_src_queue_keep (GstWebsocketSrc * src)
-{
-  GstClockTime keep;
-
-  GST_OBJECT_LOCK (src);
-  keep = src->latency_ms * GST_MSECOND;
-  if (GST_CLOCK_TIME_IS_VALID (src->pipeline_latency))
-    keep += src->pipeline_latency;
-  GST_OBJECT_UNLOCK (src);
-  return keep;
-}
-
 /* Caps refused downstream: the talker goes, the stream keeps its caps. */
 static void
 stream_reject (GstWebsocketSrc * src, GstWsSrcChunk * chunk)

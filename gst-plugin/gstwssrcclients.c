@@ -342,11 +342,7 @@ conn_admit_talker (GstWebsocketSrc * src, GstWsSrcConn * c)
   }
   conn_set_counted (c, TRUE);
   if (old != NULL) {
-    /* What a steady talker has queued behind a sink that synchronises
-     * still plays, so that the newcomer follows without a gap; a burst's
-     * excess would be latency for the newcomer, and goes. */
-    gst_ws_src_queue_trim (&src->queue, old->id,
-        gst_websocket_src_queue_keep (src));
+    gst_ws_src_queue_drop (&src->queue, old->id);
     conn_close (old, GST_WS_CLOSE_NORMAL, "another client took over");
   }
   src->talker = c;

@@ -35,11 +35,6 @@ void gst_ws_src_clients_abort_all (GstWebsocketSrc * src);
 G_GNUC_INTERNAL
 GstClockTime gst_websocket_src_running_time (GstWebsocketSrc * src);
 
-/* Any thread: how much of a talker's queued audio a newcomer lets play out
- * (the pipeline latency plus the jitter buffer; gstwebsocketsrc.c). */
-G_GNUC_INTERNAL
-GstClockTime gst_websocket_src_queue_keep (GstWebsocketSrc * src);
-
 G_END_DECLS
 
 #endif /* __GST_WS_SRC_CLIENTS_H__ */

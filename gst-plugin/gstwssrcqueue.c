@@ -95,41 +95,6 @@ gst_ws_src_queue_drop (GstWsSrcQueue * q, guint talker)
   QUEUE_UNLOCK (q);
 }
 
-static GstClockTime
-chunk_duration (GstWsSrcChunk * chunk)
-{
-  if (chunk->rate == 0 || chunk->bpf == 0)
-    return GST_CLOCK_TIME_NONE;
-  return gst_util_uint64_scale_int (chunk_size (chunk) / chunk->bpf,
-      GST_SECOND, chunk->rate);
-}
-
-void
-gst_ws_src_queue_trim (GstWsSrcQueue * q, guint talker, GstClockTime keep)
-{
-  GList *l, *next;
-  GstClockTime kept = 0, duration;
-
-  QUEUE_LOCK (q);
-  for (l = q->chunks.head; l != NULL; l = next) {
-    GstWsSrcChunk *chunk = l->data;
-
-    next = l->next;
-    if (chunk->talker != talker || chunk->bytes == NULL)
-      continue;
-    duration = chunk_duration (chunk);
-    if (GST_CLOCK_TIME_IS_VALID (duration) && kept + duration <= keep) {
-      kept += duration;
-      continue;
-    }
-    q->bytes -= chunk_size (chunk);
-    gst_ws_src_chunk_free (chunk);
-    g_queue_delete_link (&q->chunks, l);
-  }
-  /* No DISCONT: the next talker's chunks start a timeline of their own. */
-  QUEUE_UNLOCK (q);
-}
-
 gboolean
 gst_ws_src_queue_push (GstWsSrcQueue * q, GstWsSrcChunk * chunk, gsize limit,
     guint * dropped, gboolean * first_drop)

@@ -71,12 +71,6 @@ void gst_ws_src_queue_set_flushing (GstWsSrcQueue * q, gboolean flushing);
 G_GNUC_INTERNAL
 void gst_ws_src_queue_drop (GstWsSrcQueue * q, guint talker);
 
-/* Keeps the oldest @keep of raw audio of @talker and drops the rest of its
- * chunks (all of them when they are not raw audio). */
-G_GNUC_INTERNAL
-void gst_ws_src_queue_trim (GstWsSrcQueue * q, guint talker,
-    GstClockTime keep);
-
 /* Takes @chunk unless not playing (FALSE, freed). Then drops the oldest
  * data beyond @limit bytes, *@dropped tells how many chunks; *@first_drop
  * whether this overflow is new (for logging once). */
