@@ -31,8 +31,12 @@
  * is older than #GstWebsocketSink:client-queue-max-time (or more than
  * #GstWebsocketSink:client-queue-max-bytes behind) is skipped ahead or
  * disconnected with close code 1008, per #GstWebsocketSink:slow-client-policy,
- * so one slow client neither grows memory nor delays the others. Signals are
- * emitted from the server thread.
+ * so one slow client neither grows memory nor delays the others. A
+ * connection that has not finished its upgrade within
+ * #GstWebsocketSink:handshake-timeout is closed; a newcomer while the
+ * process is out of file descriptors gets HTTP 503, and the connected
+ * clients keep streaming.
+ * Signals are emitted from the server thread.
  *
  * ## Example launch lines
  * |[

@@ -56,7 +56,10 @@
  * client sending a message larger than #GstWebsocketSrc:max-message-size
  * (all its fragments together) is closed with code 1009, before more of it
  * is stored; invalid UTF-8 in a text message costs code 1007, a malformed
- * frame 1002. Misbehaving clients only ever lose their own connection.
+ * frame 1002; a connection that has not finished its upgrade, or a
+ * message started and not finished, within #GstWebsocketSrc:handshake-timeout
+ * is closed (1008 after the upgrade). Misbehaving clients only ever lose
+ * their own connection.
  * Clients still connected when the element goes to NULL are closed with code
  * 1001.
  *
