@@ -76,20 +76,13 @@ clock_now (Sim * s)
 static void
 hand_over (Sim * s, GBytes * bytes)
 {
-  GstWsSrcChunk *chunk = g_new0 (GstWsSrcChunk, 1);
+  GstWsSrcChunk *chunk;
   guint dropped;
   gboolean first_drop;
 
-  chunk->bytes = bytes;
-  chunk->caps = gst_caps_ref (s->caps);
-  chunk->talker = s->talker;
-  chunk->rate = GST_AUDIO_INFO_RATE (&s->info);
-  chunk->bpf = s->bpf;
-  chunk->infer = (s->flags & GST_WS_TIMING_INFER_RATE) != 0;
-  chunk->arrival = clock_now (s);
-  if (bytes != NULL)
-    s->frames += g_bytes_get_size (bytes) / s->bpf;
-  chunk->end_frame = s->frames;
+  chunk = gst_ws_src_chunk_new (bytes, s->caps, s->talker,
+      GST_AUDIO_INFO_RATE (&s->info), s->bpf,
+      (s->flags & GST_WS_TIMING_INFER_RATE) != 0, clock_now (s), &s->frames);
   g_assert (gst_ws_src_queue_push (&s->queue, chunk,
           (gsize) GST_AUDIO_INFO_RATE (&s->info) * s->bpf * QUEUE_SECONDS,
           &dropped, &first_drop));

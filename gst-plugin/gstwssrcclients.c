@@ -94,20 +94,13 @@ static void
 hand_over (GstWsSrcConn * c, GBytes * bytes)
 {
   GstWebsocketSrc *src = c->src;
-  GstWsSrcChunk *chunk = g_new0 (GstWsSrcChunk, 1);
+  GstWsSrcChunk *chunk;
   guint dropped;
   gboolean first_drop;
 
-  chunk->bytes = bytes;
-  chunk->caps = gst_caps_ref (c->caps);
-  chunk->talker = c->id;
-  chunk->rate = c->rate;
-  chunk->bpf = c->bpf;
-  chunk->infer = c->rate != 0 && !c->rate_declared;
-  chunk->arrival = gst_websocket_src_running_time (src);
-  if (bytes != NULL)
-    c->frames += g_bytes_get_size (bytes) / c->bpf;
-  chunk->end_frame = c->frames;
+  chunk = gst_ws_src_chunk_new (bytes, c->caps, c->id, c->rate, c->bpf,
+      c->rate != 0 && !c->rate_declared,
+      gst_websocket_src_running_time (src), &c->frames);
   if (!gst_ws_src_queue_push (&src->queue, chunk, c->queue_limit, &dropped,
           &first_drop)) {
     GST_LOG_OBJECT (src, "not playing, dropping what %s sent", c->name);

@@ -11,6 +11,26 @@
 #define QUEUE_LOCK(q) g_mutex_lock (&(q)->lock)
 #define QUEUE_UNLOCK(q) g_mutex_unlock (&(q)->lock)
 
+GstWsSrcChunk *
+gst_ws_src_chunk_new (GBytes * bytes, GstCaps * caps, guint talker,
+    guint rate, guint bpf, gboolean infer, GstClockTime arrival,
+    guint64 * frames)
+{
+  GstWsSrcChunk *chunk = g_new0 (GstWsSrcChunk, 1);
+
+  chunk->bytes = bytes;
+  chunk->caps = gst_caps_ref (caps);
+  chunk->talker = talker;
+  chunk->rate = rate;
+  chunk->bpf = bpf;
+  chunk->infer = infer;
+  chunk->arrival = arrival;
+  if (bytes != NULL)
+    *frames += g_bytes_get_size (bytes) / bpf;
+  chunk->end_frame = *frames;
+  return chunk;
+}
+
 void
 gst_ws_src_chunk_free (GstWsSrcChunk * chunk)
 {

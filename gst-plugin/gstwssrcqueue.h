@@ -25,6 +25,14 @@ typedef struct
   gboolean discont;             /* data was dropped before it */
 } GstWsSrcChunk;
 
+/* A chunk of @bytes (whole frames of @bpf bytes, or NULL: the talker left)
+ * from @talker; *@frames, the frames the talker sent so far, grows by
+ * them and becomes the chunk's end_frame. */
+G_GNUC_INTERNAL
+GstWsSrcChunk *gst_ws_src_chunk_new (GBytes * bytes, GstCaps * caps,
+    guint talker, guint rate, guint bpf, gboolean infer,
+    GstClockTime arrival, guint64 * frames);
+
 G_GNUC_INTERNAL
 void gst_ws_src_chunk_free (GstWsSrcChunk * chunk);
 
