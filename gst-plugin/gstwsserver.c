@@ -137,7 +137,9 @@ handle_request (SoupServer * soup, SoupServerMessage * msg,
     GST_INFO_OBJECT (server->element, "refusing %s %s from %s: %u",
         soup_server_message_get_method (msg), path,
         soup_server_message_get_remote_host (msg), status);
-    soup_server_message_set_status (msg, status, NULL);
+    /* libsoup has no phrase for 426 and would say "Unknown Error". */
+    soup_server_message_set_status (msg, status,
+        status == 426 ? "Upgrade Required" : NULL);
     return;
   }
   /* No extensions: permessage-deflate is never negotiated. */
