@@ -7,16 +7,26 @@
 #endif
 
 #include <gst/gst.h>
+#include <string.h>
 
 #include "gstwsfanout.h"
 #include "gstwspeer.h"
 
 GST_DEBUG_CATEGORY_STATIC (ws_fanout_debug);
+
+#ifdef __GNUC__
+#define PREFETCH(p) __builtin_prefetch (p)
+#else
+#define PREFETCH(p) ((void) (p))
+#endif
 #define GST_CAT_DEFAULT ws_fanout_debug
 
 struct _GstWsMessage
 {
-  GstWsFrame frame;             /* what the peers write */
+  /* What the peers write: the header and payload in one block (header_len
+   * 0), so that a client's write is one send() of one vector. */
+  GstWsFrame frame;
+  guint payload_offset;         /* where the payload starts in it */
   gint ref;
   gboolean delta;
   gint64 arrival;               /* monotonic µs when queued */
@@ -57,9 +67,23 @@ gst_ws_message_new (guint8 opcode, GBytes * payload, gboolean delta)
 {
   GstWsMessage *msg = g_new0 (GstWsMessage, 1);
 
+  GstWsFrame framed;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (payload, &len);
+  guint8 *wire;
+
   msg->ref = 1;
   msg->delta = delta;
-  gst_ws_frame_init (&msg->frame, opcode, payload);
+  /* One copy of the payload per message, for one vector per client. */
+  gst_ws_frame_init (&framed, opcode, payload);
+  wire = g_malloc (framed.header_len + len);
+  memcpy (wire, framed.header, framed.header_len);
+  if (len > 0)
+    memcpy (wire + framed.header_len, data, len);
+  msg->payload_offset = framed.header_len;
+  msg->frame.header_len = 0;
+  msg->frame.payload = g_bytes_new_take (wire, framed.header_len + len);
+  gst_ws_frame_clear (&framed);
   msg->size = gst_ws_frame_size (&msg->frame);
   return msg;
 }
@@ -83,7 +107,10 @@ gst_ws_message_unref (GstWsMessage * msg)
 const guint8 *
 gst_ws_message_payload (GstWsMessage * msg, gsize * len)
 {
-  return g_bytes_get_data (msg->frame.payload, len);
+  const guint8 *wire = g_bytes_get_data (msg->frame.payload, len);
+
+  *len -= msg->payload_offset;
+  return wire + msg->payload_offset;
 }
 
 static GstWsMessage *
@@ -237,6 +264,16 @@ client_check_lag (Client * c, GstWsMessage * newest)
   return TRUE;
 }
 
+/* Drops the ring's messages before @min: every open client has sent them. */
+static void
+trim_ring_to (GstWsFanout * f, guint64 min)
+{
+  if (min > f->first_seq) {
+    g_ptr_array_remove_range (f->ring, 0, min - f->first_seq);
+    f->first_seq = min;
+  }
+}
+
 /* Drops the messages every client has passed. */
 static void
 trim_ring (GstWsFanout * f)
@@ -251,10 +288,7 @@ trim_ring (GstWsFanout * f)
     if (gst_ws_peer_is_open (c->peer))
       min = MIN (min, c->seq);
   }
-  if (min > f->first_seq) {
-    g_ptr_array_remove_range (f->ring, 0, min - f->first_seq);
-    f->first_seq = min;
-  }
+  trim_ring_to (f, min);
 }
 
 void
@@ -285,25 +319,38 @@ client_sync (Client * c)
 
 /* One pass over the clients for everything queued since the last one: a
  * server thread that fell behind writes several messages to each client
- * with one writev instead of one each. */
+ * with one writev instead of one each.  The pass also finds what the ring
+ * can drop, and loads the next clients into the cache while the kernel
+ * takes this one's write: with thousands of clients each one is cold. */
 void
 gst_ws_fanout_flush (GstWsFanout * f)
 {
   GstWsMessage *newest;
-  GList *l;
+  guint64 min = f->next_seq;
+  GList *l, *next;
 
   if (f->next_seq == f->first_seq)
     return;
   newest = ring_at (f, f->next_seq - 1);
-  for (l = f->clients.head; l; l = l->next) {
+  for (l = f->clients.head; l; l = next) {
     Client *c = l->data;
 
+    /* The next client was loaded one round ago; the one after it now. */
+    next = l->next;
+    if (next != NULL) {
+      gst_ws_peer_prefetch (((Client *) next->data)->peer);
+      if (next->next != NULL)
+        PREFETCH (next->next->data);
+    }
     if (!gst_ws_peer_is_open (c->peer) || !client_check_lag (c, newest))
       continue;
     client_sync (c);
     gst_ws_peer_wake (c->peer);
+    /* A peer that failed is removed later, from an idle source. */
+    if (gst_ws_peer_is_open (c->peer))
+      min = MIN (min, c->seq);
   }
-  trim_ring (f);
+  trim_ring_to (f, min);
 }
 
 void

@@ -82,6 +82,10 @@ void gst_ws_peer_close (GstWsPeer * peer, gushort code, const gchar * reason);
 G_GNUC_INTERNAL
 gboolean gst_ws_peer_is_open (GstWsPeer * peer);
 
+/* Starts loading what a write to @peer reads into the cache. */
+G_GNUC_INTERNAL
+void gst_ws_peer_prefetch (GstWsPeer * peer);
+
 G_GNUC_INTERNAL
 const gchar *gst_ws_peer_get_name (GstWsPeer * peer);
 
