@@ -75,6 +75,21 @@ pactl list sources | awk '
   || fail "microphone is a monitor: $(cat "$TMP/monitor-of")"
 ok "microphone is a real source"
 
+# The speaker sink renders at most 50 ms ahead (norewinds; a null sink's
+# default is 2 s, which a recorder connecting to its monitor waits out)
+# and, idle, is suspended rather than woken to render silence.
+pactl list sinks | awk '
+  /^Sink #/ { name = "" }
+  /^\tName: / { name = $2 }
+  /^\tLatency: / && name == "speaker" { print $(NF - 1) }
+' > "$TMP/speaker-latency"
+[ "$(cat "$TMP/speaker-latency")" = 50000 ] \
+  || fail "speaker renders $(cat "$TMP/speaker-latency") us ahead, expected 50000"
+wait_until 10 sh -c \
+  "pactl list short sinks | grep -q '^[0-9]*	speaker	.*SUSPENDED'" \
+  || fail "speaker is not suspended when idle: $(pactl list short sinks)"
+ok "speaker: 50 ms ahead at most, suspended when idle"
+
 [ -S "$TMP/pulse.sock" ] || fail "no socket at $TMP/pulse.sock"
 PULSE_COOKIE="$TMP/wrong-cookie" pactl info > /dev/null \
   || fail "the unix socket wants a cookie"
