@@ -13,13 +13,13 @@
 #include "gstwspeer.h"
 
 GST_DEBUG_CATEGORY_STATIC (ws_fanout_debug);
+#define GST_CAT_DEFAULT ws_fanout_debug
 
 #ifdef __GNUC__
 #define PREFETCH(p) __builtin_prefetch (p)
 #else
 #define PREFETCH(p) ((void) (p))
 #endif
-#define GST_CAT_DEFAULT ws_fanout_debug
 
 struct _GstWsMessage
 {
@@ -66,7 +66,6 @@ GstWsMessage *
 gst_ws_message_new (guint8 opcode, GBytes * payload, gboolean delta)
 {
   GstWsMessage *msg = g_new0 (GstWsMessage, 1);
-
   GstWsFrame framed;
   gsize len;
   const guint8 *data = g_bytes_get_data (payload, &len);
