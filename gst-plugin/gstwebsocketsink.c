@@ -397,49 +397,6 @@ hand_over (GstWebsocketSink * sink, GstWsMessage * msg, GPtrArray * headers)
   g_mutex_unlock (&sink->pending_lock);
 }
 
-typedef struct
-{
-  GstBuffer *buffer;
-  GstMapInfo map;
-} MappedBuffer;
-
-static void
-mapped_buffer_free (gpointer data)
-{
-  MappedBuffer *mb = data;
-
-  gst_buffer_unmap (mb->buffer, &mb->map);
-  gst_buffer_unref (mb->buffer);
-  g_free (mb);
-}
-
-/* The buffer's memory as GBytes, without copying it. */
-static GBytes *
-buffer_bytes (GstBuffer * buffer)
-{
-  MappedBuffer *mb = g_new0 (MappedBuffer, 1);
-
-  mb->buffer = gst_buffer_ref (buffer);
-  if (!gst_buffer_map (buffer, &mb->map, GST_MAP_READ)) {
-    gst_buffer_unref (buffer);
-    g_free (mb);
-    return NULL;
-  }
-  return g_bytes_new_with_free_func (mb->map.data, mb->map.size,
-      mapped_buffer_free, mb);
-}
-
-static GstWsMessage *
-frame_buffer (GstBuffer * buffer)
-{
-  GBytes *payload = buffer_bytes (buffer);
-
-  if (payload == NULL)
-    return NULL;
-  return gst_ws_message_new (GST_WS_OP_BINARY, payload,
-      GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT));
-}
-
 static gboolean
 gst_websocket_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
 {
@@ -455,13 +412,10 @@ gst_websocket_sink_set_caps (GstBaseSink * bsink, GstCaps * caps)
   for (i = 0; sh && GST_VALUE_HOLDS_ARRAY (sh)
       && i < gst_value_array_get_size (sh); i++) {
     const GValue *v = gst_value_array_get_value (sh, i);
-    GstWsMessage *msg;
 
-    if (!GST_VALUE_HOLDS_BUFFER (v))
-      continue;
-    msg = frame_buffer (gst_value_get_buffer (v));
-    if (msg)
-      g_ptr_array_add (headers, msg);
+    if (GST_VALUE_HOLDS_BUFFER (v))
+      g_ptr_array_add (headers,
+          gst_ws_message_new_from_buffer (gst_value_get_buffer (v)));
   }
   GST_DEBUG_OBJECT (sink, "%u stream header buffers", headers->len);
   hand_over (sink, NULL, headers);
@@ -477,12 +431,7 @@ gst_websocket_sink_render (GstBaseSink * bsink, GstBuffer * buffer)
   /* Nobody listens: no work, no memory. */
   if (g_atomic_int_get (&sink->num_clients) == 0)
     return GST_FLOW_OK;
-  msg = frame_buffer (buffer);
-  if (msg == NULL) {
-    GST_ELEMENT_ERROR (sink, RESOURCE, READ, (NULL),
-        ("Could not map a buffer"));
-    return GST_FLOW_ERROR;
-  }
+  msg = gst_ws_message_new_from_buffer (buffer);
   hand_over (sink, msg, NULL);
   return GST_FLOW_OK;
 }

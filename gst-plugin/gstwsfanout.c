@@ -63,27 +63,23 @@ struct _GstWsFanout
 };
 
 GstWsMessage *
-gst_ws_message_new (guint8 opcode, GBytes * payload, gboolean delta)
+gst_ws_message_new_from_buffer (GstBuffer * buffer)
 {
   GstWsMessage *msg = g_new0 (GstWsMessage, 1);
-  GstWsFrame framed;
-  gsize len;
-  const guint8 *data = g_bytes_get_data (payload, &len);
-  guint8 *wire;
+  gsize len = gst_buffer_get_size (buffer);
+  guint8 header[GST_WS_MAX_SERVER_HEADER];
+  guint header_len = gst_ws_frame_header (header, GST_WS_OP_BINARY, len);
+  guint8 *wire = g_malloc (header_len + len);
 
+  memcpy (wire, header, header_len);
+  /* The copy that also joins a merged list's memories. */
+  gst_buffer_extract (buffer, 0, wire + header_len, len);
   msg->ref = 1;
-  msg->delta = delta;
-  /* One copy of the payload per message, for one vector per client. */
-  gst_ws_frame_init (&framed, opcode, payload);
-  wire = g_malloc (framed.header_len + len);
-  memcpy (wire, framed.header, framed.header_len);
-  if (len > 0)
-    memcpy (wire + framed.header_len, data, len);
-  msg->payload_offset = framed.header_len;
+  msg->delta = GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT);
+  msg->payload_offset = header_len;
   msg->frame.header_len = 0;
-  msg->frame.payload = g_bytes_new_take (wire, framed.header_len + len);
-  gst_ws_frame_clear (&framed);
-  msg->size = gst_ws_frame_size (&msg->frame);
+  msg->frame.payload = g_bytes_new_take (wire, header_len + len);
+  msg->size = header_len + len;
   return msg;
 }
 

@@ -40,9 +40,10 @@ typedef struct
   GstWsSlowClientPolicy policy;
 } GstWsFanoutLimits;
 
+/* A binary message of @buffer's bytes: framed (header and payload in one
+ * block) with the one copy it takes, so each client's write is one send(). */
 G_GNUC_INTERNAL
-GstWsMessage *gst_ws_message_new (guint8 opcode, GBytes * payload,
-    gboolean delta);
+GstWsMessage *gst_ws_message_new_from_buffer (GstBuffer * buffer);
 
 G_GNUC_INTERNAL
 GstWsMessage *gst_ws_message_ref (GstWsMessage * msg);
