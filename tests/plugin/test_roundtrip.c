@@ -129,7 +129,10 @@ GST_START_TEST (test_sink_client_to_src_server)
       "caps=audio/x-raw,format=F32LE,rate=44100,channels=1,layout=interleaved"
       " ! websocketsink name=ws uri=ws://127.0.0.1:%u/", port);
   client = start (desc);
+  /* The server counts the client once it sent its 101; the sink drops what
+   * it renders until it has read that 101 itself. */
   fail_unless (WS_WAIT_UNTIL (clients (by_name (server, "ws")) == 1, 5000));
+  fail_unless (WS_WAIT_UNTIL (clients (by_name (client, "ws")) == 1, 5000));
   sent = push_pattern (by_name (client, "in"), 40, 512);
   got = pull_bytes (by_name (server, "out"), sent->len);
   fail_unless_equals_int (got->len, sent->len);
