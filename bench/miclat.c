@@ -11,6 +11,8 @@
  *   --skip S          clicks in the first S seconds are not counted: the
  *                     rate is still being inferred (default 2)
  *   --edge N          clicks in the start and end medians (default 20)
+ *   --trace FILE      write each counted click there: seconds since the
+ *                     start, latency in ms
  *
  * Talks like the browser's AudioWorklet: 128 F32LE mono samples a message,
  * paced by CLOCK_MONOTONIC at the client's rate, silence with a 10 ms 1 kHz
@@ -151,7 +153,7 @@ main (int argc, char **argv)
   int rate = 48000, declare = 0, interval_ms = 500, edge = 20, a, fd;
   double seconds = 15, skip = 2, t_start, *lat, *at, start_med, end_med, med;
   GString *minutes;
-  const char *source = "microphone";
+  const char *source = "microphone", *trace = NULL;
   GArray *sent;
   GstElement *rec;
   char path[64];
@@ -173,6 +175,8 @@ main (int argc, char **argv)
       skip = atof (argv[++a]);
     else if (!strcmp (argv[a], "--edge") && a + 1 < argc)
       edge = atoi (argv[++a]);
+    else if (!strcmp (argv[a], "--trace") && a + 1 < argc)
+      trace = argv[++a];
     else {
       fprintf (stderr, "miclat: unknown option %s\n", argv[a]);
       return 64;
@@ -180,7 +184,8 @@ main (int argc, char **argv)
   }
   if (argc - a != 2) {
     fprintf (stderr, "usage: miclat [--rate R] [--declare] [--seconds S] "
-        "[--interval-ms MS] [--source DEV] [--skip S] [--edge N] HOST PORT\n");
+        "[--interval-ms MS] [--source DEV] [--skip S] [--edge N] "
+        "[--trace FILE] HOST PORT\n");
     return 64;
   }
   onsets_init (&heard, 0.4, REC_RATE / 10);
@@ -217,6 +222,14 @@ main (int argc, char **argv)
     }
   }
   counted = n;
+  if (trace != NULL) {
+    FILE *f = fopen (trace, "w");
+
+    for (i = 0; f != NULL && i < n; i++)
+      fprintf (f, "%.3f %.1f\n", at[i], lat[i]);
+    if (f == NULL || fclose (f) != 0)
+      fprintf (stderr, "miclat: cannot write %s\n", trace);
+  }
   {
     double *tmp = g_new (double, edge);
     guint k = MIN ((guint) edge, n);
