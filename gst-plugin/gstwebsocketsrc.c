@@ -47,7 +47,12 @@
  * the jitter buffer is dropped while newer data waits, and the stream
  * resyncs with a DISCONT buffer. #GstWebsocketSrc:stats tells how it went.
  * A sink that synchronises gets the caps with the first talker's data,
- * others as the stream starts (see negotiate()).
+ * others as the stream starts (see negotiate()). A sink that does not
+ * synchronise (pulsesink sync=false) plays what it gets at once, so with
+ * #GstWebsocketSrc:pace (the default) the element holds the jitter buffer
+ * itself: each buffer of raw audio goes out when the clock reaches its
+ * time plus the latency, and a burst that arrived late reaches the sink as
+ * the steady stream the client sent.
  *
  * Only one client, the talker, feeds the stream. With the default
  * #GstWebsocketSrc:talker-policy a new client takes over and the previous
@@ -113,6 +118,7 @@ GST_DEBUG_CATEGORY (websocket_src_debug);
 #define DEFAULT_TALKER_POLICY GST_WS_TALKER_NEWEST
 #define DEFAULT_INFER_RATE TRUE
 #define DEFAULT_DRIFT_CORRECTION TRUE
+#define DEFAULT_PACE TRUE
 
 #define MAX_LATENCY_MS 10000
 #define MAX_MESSAGE_SIZE (16 * 1024 * 1024)
@@ -129,6 +135,7 @@ enum
   PROP_TALKER_POLICY,
   PROP_INFER_RATE,
   PROP_DRIFT_CORRECTION,
+  PROP_PACE,
   PROP_NUM_CLIENTS,
   PROP_BYTES_RECEIVED,
   PROP_INFERRED_RATE,
@@ -229,6 +236,13 @@ install_properties (GObjectClass * gobject_class)
       "resyncs when they fall behind (applies from the next talker on)",
       DEFAULT_DRIFT_CORRECTION,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+  properties[PROP_PACE] = g_param_spec_boolean ("pace", "Pace",
+      "When no sink downstream synchronises (sync=false), push raw audio "
+      "when the clock reaches its time plus the latency, so that the sink "
+      "gets a steady stream however the messages arrived; FALSE pushes it "
+      "as soon as it arrives (an application processing it, not playing it)",
+      DEFAULT_PACE,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
   properties[PROP_NUM_CLIENTS] = g_param_spec_uint ("num-clients",
       "Number of clients", "Connected clients, not counting those being "
       "closed (at most one talker; notifies)", 0, G_MAXUINT, 0,
@@ -303,6 +317,7 @@ gst_websocket_src_init (GstWebsocketSrc * src)
   src->talker_policy = DEFAULT_TALKER_POLICY;
   src->infer_rate = DEFAULT_INFER_RATE;
   src->drift_correction = DEFAULT_DRIFT_CORRECTION;
+  src->pace = DEFAULT_PACE;
   src->pipeline_latency = GST_CLOCK_TIME_NONE;
   src->ratio = 1;
   g_cond_init (&src->conns_cond);
@@ -501,7 +516,11 @@ done:
 static gboolean
 gst_websocket_src_negotiate (GstBaseSrc * bsrc)
 {
-  if (downstream_synchronises (GST_BASE_SRC_PAD (bsrc), 0)) {
+  GstWebsocketSrc *src = GST_WEBSOCKET_SRC (bsrc);
+
+  src->downstream_sync = downstream_synchronises (GST_BASE_SRC_PAD (bsrc),
+      0);
+  if (src->downstream_sync) {
     GST_DEBUG_OBJECT (bsrc, "downstream synchronises: caps with the data");
     return TRUE;
   }
@@ -819,6 +838,32 @@ stream_wait (GstWebsocketSrc * src, GstWsSrcChunk ** chunk, gboolean * more)
   return result;
 }
 
+/* A sink that does not synchronise plays what it gets at once, so a burst
+ * that arrived late would reach it late too, after it ran dry. With pace
+ * the jitter buffer is held here instead: each buffer of audio goes out
+ * when the clock reaches its time plus the jitter buffer, when a
+ * synchronising sink would play it, and the sink gets the steady stream
+ * the talker sent. FALSE when flushing. */
+static gboolean
+stream_pace (GstWebsocketSrc * src, GstBuffer * buf)
+{
+  GstClockTime pts = GST_BUFFER_PTS (buf);
+  GstClock *clock;
+  gboolean pace, ok;
+
+  GST_OBJECT_LOCK (src);
+  pace = src->pace;
+  GST_OBJECT_UNLOCK (src);
+  if (!pace || src->downstream_sync || !src->stream_raw
+      || !GST_CLOCK_TIME_IS_VALID (pts)
+      || (clock = gst_element_get_clock (GST_ELEMENT (src))) == NULL)
+    return TRUE;
+  ok = gst_ws_src_queue_sleep (&src->queue, clock, pts + jitter_buffer (src)
+      + gst_element_get_base_time (GST_ELEMENT (src)));
+  gst_object_unref (clock);
+  return ok;
+}
+
 static GstFlowReturn
 gst_websocket_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
 {
@@ -851,6 +896,11 @@ gst_websocket_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   if (src->timing.stats.skipped > skipped)
     GST_DEBUG_OBJECT (src, "cut %" GST_TIME_FORMAT " of excess latency",
         GST_TIME_ARGS (src->timing.stats.skipped - skipped));
+  if (!stream_pace (src, *outbuf)) {
+    GST_DEBUG_OBJECT (src, "flushing");
+    gst_clear_buffer (outbuf);
+    return GST_FLOW_FLUSHING;
+  }
   GST_LOG_OBJECT (src, "pushing %" GST_PTR_FORMAT, *outbuf);
   return GST_FLOW_OK;
 }
@@ -926,6 +976,11 @@ gst_websocket_src_set_property (GObject * object, guint prop_id,
       src->drift_correction = g_value_get_boolean (value);
       GST_OBJECT_UNLOCK (src);
       break;
+    case PROP_PACE:
+      GST_OBJECT_LOCK (src);
+      src->pace = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (src);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -988,6 +1043,9 @@ gst_websocket_src_get_property (GObject * object, guint prop_id,
       break;
     case PROP_DRIFT_CORRECTION:
       g_value_set_boolean (value, src->drift_correction);
+      break;
+    case PROP_PACE:
+      g_value_set_boolean (value, src->pace);
       break;
     case PROP_INFERRED_RATE:
       g_value_set_uint (value, src->inferred_rate);

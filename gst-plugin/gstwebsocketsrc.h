@@ -52,6 +52,7 @@ struct _GstWebsocketSrc
   GstWsTalkerPolicy talker_policy;
   gboolean infer_rate;
   gboolean drift_correction;
+  gboolean pace;
   guint num_clients;
   guint64 bytes_received;
   GstCaps *stream_caps;         /* what was last pushed downstream */
@@ -79,6 +80,7 @@ struct _GstWebsocketSrc
   guint stream_talker;
   guint rejected_talker;
   gboolean stream_raw;
+  gboolean downstream_sync;     /* a sink downstream synchronises */
   GstWsAudioTiming timing;
   guint64 offset;               /* of other caps */
   gboolean discont;             /* of other caps */

@@ -224,3 +224,21 @@ gst_ws_src_queue_pop (GstWsSrcQueue * q, GstClock * clock,
   QUEUE_UNLOCK (q);
   return result;
 }
+
+gboolean
+gst_ws_src_queue_sleep (GstWsSrcQueue * q, GstClock * clock,
+    GstClockTime until)
+{
+  gboolean flushing;
+
+  QUEUE_LOCK (q);
+  if (!q->flushing && arm_timer (q, clock, until)) {
+    /* A push signals too: only the timer or a flush ends the sleep. */
+    while (!q->timed_out && !q->flushing)
+      g_cond_wait (&q->cond, &q->lock);
+  }
+  disarm_timer (q);
+  flushing = q->flushing;
+  QUEUE_UNLOCK (q);
+  return !flushing;
+}

@@ -93,6 +93,11 @@ GstWsSrcQueueResult gst_ws_src_queue_pop (GstWsSrcQueue * q,
     GstClock * clock, GstClockTime deadline, GstWsSrcChunk ** chunk,
     gboolean * more);
 
+/* Waits until @until on @clock whatever arrives: FALSE when flushing. */
+G_GNUC_INTERNAL
+gboolean gst_ws_src_queue_sleep (GstWsSrcQueue * q, GstClock * clock,
+    GstClockTime until);
+
 G_END_DECLS
 
 #endif /* __GST_WS_SRC_QUEUE_H__ */

@@ -24,8 +24,11 @@ typedef struct
   guint port;
   GMutex lock;
   GPtrArray *samples;           /* GstSample, under lock */
+  GArray *pushed;               /* running time of each, under lock */
   gsize total;                  /* bytes in samples, under lock */
 } Fixture;
+
+static GstClockTime running_time (GstElement * pipeline);
 
 static GstFlowReturn
 new_sample_cb (GstAppSink * appsink, gpointer data)
@@ -33,15 +36,19 @@ new_sample_cb (GstAppSink * appsink, gpointer data)
   Fixture *f = data;
   GstSample *sample = gst_app_sink_pull_sample (appsink);
 
+  GstClockTime now = running_time (f->pipeline);
+
   g_mutex_lock (&f->lock);
   f->total += gst_buffer_get_size (gst_sample_get_buffer (sample));
   g_ptr_array_add (f->samples, sample);
+  g_array_append_val (f->pushed, now);
   g_mutex_unlock (&f->lock);
   return GST_FLOW_OK;
 }
 
 /* websocketsrc ! appsink, in NULL; @sink_props e.g. "max-buffers=1". With
- * @collect the samples are taken as they come. */
+ * @collect the samples are taken as they come. Not paced: the buffers come
+ * out as the messages arrive. */
 static Fixture *
 fixture_new (const gchar * sink_props, gboolean collect)
 {
@@ -58,6 +65,8 @@ fixture_new (const gchar * sink_props, gboolean collect)
   g_mutex_init (&f->lock);
   f->samples = g_ptr_array_new_with_free_func ((GDestroyNotify)
       gst_sample_unref);
+  f->pushed = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  g_object_set (f->src, "pace", FALSE, NULL);
   if (collect)
     gst_app_sink_set_callbacks (GST_APP_SINK (f->sink), &callbacks, f, NULL);
   return f;
@@ -134,6 +143,7 @@ fixture_free (Fixture * f)
   gst_object_unref (f->sink);
   gst_object_unref (f->pipeline);
   g_ptr_array_unref (f->samples);
+  g_array_unref (f->pushed);
   g_mutex_clear (&f->lock);
   g_free (f);
 }
@@ -947,6 +957,73 @@ GST_END_TEST;
 
 /* Runs a 1 kHz talker at @rate declaring @query until @seconds; returns
  * the index of the first buffer at @expect_rate, or -1. */
+static GstClockTime
+fixture_pushed (Fixture * f, guint i)
+{
+  GstClockTime t;
+
+  g_mutex_lock (&f->lock);
+  t = g_array_index (f->pushed, GstClockTime, i);
+  g_mutex_unlock (&f->lock);
+  return t;
+}
+
+static gint
+compare_time (gconstpointer a, gconstpointer b)
+{
+  GstClockTime x = *(const GstClockTime *) a, y = *(const GstClockTime *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* A sink that does not synchronise plays what it gets at once. Paced, the
+ * source pushes each buffer when its time plus the jitter buffer comes:
+ * a talker sending in bursts (every 60 ms, within the 100 ms jitter
+ * buffer) comes out as a steady stream, every buffer held until it is due
+ * and none much later, with no silence and nothing late. (Unpaced, the
+ * first buffers of each burst go out as soon as they arrive, long before
+ * they are due.) */
+GST_START_TEST (test_paced_for_a_sink_that_does_not_synchronise)
+{
+  Fixture *f = fixture_new (NULL, TRUE);
+  const GstClockTime jitter = 100 * GST_MSECOND;
+  WsTestTalker talker;
+  guint status = 0, i, n;
+  GArray *held = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+  GstClockTime min = GST_CLOCK_TIME_NONE, median;
+
+  g_object_set (f->src, "latency", 100, "pace", TRUE, NULL);
+  fixture_set_state (f, GST_STATE_PLAYING);
+  fail_unless (ws_test_talker_start_full (&talker, f->port, "/?rate=48000",
+          48000, 1.0, 60, 1000, &status));
+  fail_unless (WS_WAIT_UNTIL (talked_for (&talker, 1.0), 5000));
+  ws_test_talker_stop (&talker);
+  fail_unless (WS_WAIT_UNTIL (fixture_total (f) >= talker.sent * 4, 5000));
+  n = fixture_n_buffers (f);
+  for (i = 0; i < n; i++) {
+    GstSample *sample = fixture_sample (f, i);
+    GstClockTime pts = GST_BUFFER_PTS (gst_sample_get_buffer (sample));
+    GstClockTime delay = fixture_pushed (f, i) - pts;
+
+    gst_sample_unref (sample);
+    min = MIN (min, delay);
+    g_array_append_val (held, delay);
+  }
+  g_array_sort (held, compare_time);
+  median = g_array_index (held, GstClockTime, n / 2);
+  /* Pushed from its time plus the jitter buffer on, within scheduling. */
+  fail_unless (min + GST_MSECOND >= jitter, "pushed %" GST_TIME_FORMAT
+      " after its time", GST_TIME_ARGS (min));
+  fail_unless (median < jitter + 10 * GST_MSECOND, "median %" GST_TIME_FORMAT
+      " after its time", GST_TIME_ARGS (median));
+  fail_unless_equals_uint64 (stats_uint64 (f, "silence"), 0);
+  fail_unless_equals_uint64 (stats_uint64 (f, "late"), 0);
+  g_array_unref (held);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
 static gint
 talk_and_find_rate (Fixture * f, const gchar * query, gint rate,
     gdouble seconds, gint expect_rate, guint first)
@@ -1337,6 +1414,7 @@ websocketsrc_suite (void)
   tcase_add_test (tc, test_timestamps_from_sample_count);
   tcase_add_test (tc, test_gap_filled_with_silence_then_new_talker);
   tcase_add_test (tc, test_synchronised_sink_gets_everything);
+  tcase_add_test (tc, test_paced_for_a_sink_that_does_not_synchronise);
   tcase_add_test (tc, test_infers_undeclared_rate);
   tcase_add_test (tc, test_drift_corrected);
   tcase_add_test (tc, test_other_caps_pass_through);

@@ -30,7 +30,7 @@ expect "speaker source" "$line" "pulsesrc device=speaker.monitor "
 expect "speaker format" "$line" "audio/x-raw,rate=44100,channels=1 ! twolamemp2enc bitrate=128 ! audio/mpeg,parsed=true ! mpegtsmux"
 expect "speaker default port" "$line" "websocketsink name=speaker merge-buffer-lists=true port=29788 host=\"\" token=\"\""
 line=$(print microphone.pipeline)
-expect "microphone default port" "$line" "websocketsrc name=microphone port=29789 host=\"\" token=\"\""
+expect "microphone default port" "$line" "websocketsrc name=microphone latency=20 port=29789 host=\"\" token=\"\""
 expect "microphone sink" "$line" "pulsesink device=micsink "
 
 for f in speaker microphone; do
@@ -52,8 +52,10 @@ expect "speaker token" "$line" "token=\"own\""
 expect "speaker device" "$line" "pulsesrc device=alsa_output.pci.monitor "
 line=$(print microphone.pipeline WSAUDIO_MICROPHONE_PORT=4001 \
   WSAUDIO_MICROPHONE_TOKEN=mine WSAUDIO_TOKEN=common \
-  WSAUDIO_MICROPHONE_DEVICE=virtual_mic WSAUDIO_ALLOWED_ORIGINS=https://a.example)
+  WSAUDIO_MICROPHONE_DEVICE=virtual_mic WSAUDIO_ALLOWED_ORIGINS=https://a.example \
+  WSAUDIO_MICROPHONE_LATENCY=60)
 expect "microphone port" "$line" "port=4001 "
+expect "microphone latency" "$line" "latency=60 "
 expect "microphone token" "$line" "token=\"mine\""
 expect "microphone device" "$line" "pulsesink device=virtual_mic "
 expect "allowed origins" "$line" "allowed-origins=\"https://a.example\""
