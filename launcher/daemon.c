@@ -3,8 +3,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * `wsaudio run` loads every pipeline and process file (all must be valid,
- * or nothing starts), starts the processes (process-list.c), then one
- * supervisor per pipeline file, and runs the main loop until:
+ * or nothing starts), starts the processes (process-list.c), then, once
+ * every process is ready (a ready-socket accepts connections) or the
+ * longest ready-timeout has passed, one supervisor per pipeline file, and
+ * runs the main loop until:
  *   - SIGTERM or SIGINT: every pipeline goes to NULL (WebSocket clients get a
  *     1001 close frame), every process gets SIGTERM (SIGKILL after its
  *     stop-timeout), and once all are reaped the process exits 0;
@@ -23,6 +25,7 @@
 
 #include "config-set.h"
 #include "config.h"
+#include "duration.h"
 #include "exit-status.h"
 #include "http.h"
 #include "log.h"
@@ -47,6 +50,8 @@ struct _WsaDaemon
   guint signal_sources[3];
   guint reload_source;
   guint done_source;
+  gboolean pipelines_started;
+  guint ready_timeout_source;
 };
 
 static void
@@ -100,11 +105,84 @@ on_supervisor_changed (WsaSupervisor * sup, gpointer user_data)
     self->done_source = g_idle_add (check_done, self);
 }
 
+/* ------------------------------------------------------------------ */
+/* Pipelines wait for the processes they need */
+
+/* The names of the processes not ready yet, or NULL when all are. */
+static gchar *
+processes_not_ready (WsaDaemon * self, guint * timeout_ms)
+{
+  GPtrArray *processes = wsa_process_list_get (self->processes);
+  g_autoptr (GString) names = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < processes->len; i++) {
+    WsaProcessSupervisor *proc = g_ptr_array_index (processes, i);
+    const WsaProcessConfig *config = wsa_process_supervisor_get_config (proc);
+
+    if (config->ready_socket == NULL || wsa_process_supervisor_is_ready (proc))
+      continue;
+    g_string_append_printf (names, "%s%s (ready-socket %s)",
+        names->len ? ", " : "", config->name, config->ready_socket);
+    if (timeout_ms)
+      *timeout_ms = MAX (*timeout_ms, config->ready_timeout_ms);
+  }
+  return names->len ? g_string_free (g_steal_pointer (&names), FALSE) : NULL;
+}
+
+static void
+start_pipelines (WsaDaemon * self)
+{
+  guint i;
+
+  self->pipelines_started = TRUE;
+  g_clear_handle_id (&self->ready_timeout_source, g_source_remove);
+  for (i = 0; i < self->supervisors->len; i++)
+    wsa_supervisor_start (g_ptr_array_index (self->supervisors, i));
+}
+
+static gboolean
+on_ready_timeout (gpointer user_data)
+{
+  WsaDaemon *self = user_data;
+  g_autofree gchar *names = processes_not_ready (self, NULL);
+
+  self->ready_timeout_source = 0;
+  wsa_log ("not ready in time: %s; starting the pipelines anyway", names);
+  start_pipelines (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A pipeline started before the daemon it talks to fails its first
+ * attempt with an error, so they wait for it; at most ready-timeout, after
+ * which they start and retry as they do when it dies later. */
+static void
+start_pipelines_when_ready (WsaDaemon * self)
+{
+  guint timeout_ms = 0;
+  g_autofree gchar *names = processes_not_ready (self, &timeout_ms);
+  g_autofree gchar *timeout = NULL;
+
+  if (names == NULL) {
+    start_pipelines (self);
+    return;
+  }
+  timeout = wsa_duration_format (timeout_ms);
+  wsa_log ("the pipelines wait for %s, at most %s", names, timeout);
+  self->ready_timeout_source = g_timeout_add (timeout_ms, on_ready_timeout,
+      self);
+}
+
 static void
 on_processes_changed (gpointer user_data)
 {
   WsaDaemon *self = user_data;
   gboolean failed = FALSE;
+  g_autofree gchar *names = NULL;
+
+  if (!self->pipelines_started && self->ready_timeout_source != 0
+      && (names = processes_not_ready (self, NULL)) == NULL)
+    start_pipelines (self);
 
   if (wsa_process_list_has_ended (self->processes, &failed)
       && self->done_source == 0)
@@ -178,7 +256,8 @@ replace_supervisor (WsaDaemon * self, gint index, WsaPipelineConfig * config)
   } else {
     g_ptr_array_add (self->supervisors, sup);
   }
-  wsa_supervisor_start (sup);
+  if (self->pipelines_started)
+    wsa_supervisor_start (sup);
   return TRUE;
 }
 
@@ -366,7 +445,6 @@ wsa_daemon_run (WsaDaemon * self)
 {
   g_autoptr (WsaWatchdog) watchdog = NULL;
   int status = load (self);
-  guint i;
 
   if (status != WSA_EXIT_OK)
     return status;
@@ -376,8 +454,7 @@ wsa_daemon_run (WsaDaemon * self)
   watchdog = wsa_watchdog_new (self->watchdog_s, WSA_EXIT_SOFTWARE);
   log_start (self);
   wsa_process_list_start (self->processes);
-  for (i = 0; i < self->supervisors->len; i++)
-    wsa_supervisor_start (g_ptr_array_index (self->supervisors, i));
+  start_pipelines_when_ready (self);
   g_main_loop_run (self->loop);
   stop_all (self);
   wsa_log ("stopped");
@@ -393,6 +470,7 @@ wsa_daemon_free (WsaDaemon * self)
     g_clear_handle_id (&self->signal_sources[i], g_source_remove);
   g_clear_handle_id (&self->reload_source, g_source_remove);
   g_clear_handle_id (&self->done_source, g_source_remove);
+  g_clear_handle_id (&self->ready_timeout_source, g_source_remove);
   g_clear_pointer (&self->http, wsa_http_free);
   g_ptr_array_unref (self->supervisors);
   wsa_process_list_free (self->processes);

@@ -8,7 +8,10 @@
  * and resolves the program: a path with a '/' is taken relative to the
  * file's directory, a bare name is looked up in PATH.  A program that does
  * not exist or is not executable is a problem of the file, reported by
- * `wsaudio check` and refused by `run` and SIGHUP.
+ * `wsaudio check` and refused by `run` and SIGHUP.  ready-socket takes a
+ * unix socket path as an absolute path or as unix:PATH, the form of
+ * PULSE_SERVER, so that a process file can name the daemon's socket with
+ * the variable its clients use.
  */
 #include "process-file.h"
 
@@ -20,7 +23,7 @@
 
 static const gchar *const known_keys[] = {
   "name", "description", "exec", "restart", "restart-delay",
-  "restart-max-delay", "stop-timeout", NULL
+  "restart-max-delay", "stop-timeout", "ready-socket", "ready-timeout", NULL
 };
 
 gboolean
@@ -93,6 +96,28 @@ load_exec (WsaKeyfileLoader * loader, WsaProcessConfig * config)
   config->argv = g_steal_pointer (&argv);
 }
 
+static void
+load_ready (WsaKeyfileLoader * loader, WsaProcessConfig * config)
+{
+  g_autofree gchar *value = wsa_keyfile_loader_get (loader, "ready-socket");
+  const gchar *path = value;
+
+  wsa_keyfile_loader_get_duration (loader, "ready-timeout",
+      &config->ready_timeout_ms);
+  if (value == NULL)
+    return;
+  if (g_str_has_prefix (path, "unix:"))
+    path += strlen ("unix:");
+  if (!g_path_is_absolute (path)) {
+    g_autofree gchar *what = g_strdup_printf ("\"%s\" is not a unix socket "
+        "(an absolute path, or unix:PATH)", value);
+
+    wsa_keyfile_loader_key_problem (loader, "ready-socket", what);
+    return;
+  }
+  config->ready_socket = g_strdup (path);
+}
+
 static WsaProcessConfig *
 config_new_defaults (const gchar * path)
 {
@@ -103,6 +128,7 @@ config_new_defaults (const gchar * path)
   config->restart_delay_ms = WSA_DEFAULT_RESTART_DELAY_MS;
   config->restart_max_delay_ms = WSA_DEFAULT_RESTART_MAX_DELAY_MS;
   config->stop_timeout_ms = WSA_DEFAULT_STOP_TIMEOUT_MS;
+  config->ready_timeout_ms = WSA_DEFAULT_READY_TIMEOUT_MS;
   return config;
 }
 
@@ -125,6 +151,7 @@ wsa_process_config_load (const gchar * path, const gchar * const *envp,
         &config->restart_delay_ms, &config->restart_max_delay_ms);
     wsa_keyfile_loader_get_duration (loader, "stop-timeout",
         &config->stop_timeout_ms);
+    load_ready (loader, config);
   }
   if (!wsa_keyfile_loader_finish (loader, error))
     return NULL;
@@ -141,6 +168,7 @@ wsa_process_config_free (WsaProcessConfig * config)
   g_free (config->description);
   g_free (config->exec);
   g_strfreev (config->argv);
+  g_free (config->ready_socket);
   g_free (config);
 }
 
@@ -157,7 +185,9 @@ wsa_process_config_equal (const WsaProcessConfig * a,
       && a->restart == b->restart
       && a->restart_delay_ms == b->restart_delay_ms
       && a->restart_max_delay_ms == b->restart_max_delay_ms
-      && a->stop_timeout_ms == b->stop_timeout_ms;
+      && a->stop_timeout_ms == b->stop_timeout_ms
+      && g_strcmp0 (a->ready_socket, b->ready_socket) == 0
+      && a->ready_timeout_ms == b->ready_timeout_ms;
 }
 
 static gboolean

@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 
 #define WSA_PROCESS_FILE_SUFFIX ".process"
 #define WSA_DEFAULT_STOP_TIMEOUT_MS 2000
+#define WSA_DEFAULT_READY_TIMEOUT_MS 10000
 
 typedef struct
 {
@@ -21,6 +22,8 @@ typedef struct
   guint restart_delay_ms;
   guint restart_max_delay_ms;
   guint stop_timeout_ms;        /* SIGTERM, then SIGKILL after this */
+  gchar *ready_socket;          /* ready once it accepts; NULL: at once */
+  guint ready_timeout_ms;       /* how long pipelines wait for it */
 } WsaProcessConfig;
 
 gboolean wsa_is_process_file (const gchar * path);

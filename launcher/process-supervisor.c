@@ -18,6 +18,12 @@
  * it has.  The pending wait holds a reference, so a supervisor dropped by
  * its owner while stopping lives until its child is gone.
  *
+ * A process with a ready-socket is ready once that unix socket accepts a
+ * connection, polled every READY_POLL_MS from the spawn on (nothing
+ * notifies the appearance of a socket another process binds): the
+ * "running" event is logged again with the reason "ready", and the owner
+ * is told.  A process without one is ready as soon as it is spawned.
+ *
  * Children get SIGTERM if wsaudio itself dies (PR_SET_PDEATHSIG on Linux),
  * so a killed or crashed wsaudio leaves no daemon behind, and get SIGPIPE
  * back to its default action (wsaudio ignores it).
@@ -29,6 +35,7 @@
 #include "restart-policy.h"
 
 #include <gio/gio.h>
+#include <gio/gunixsocketaddress.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -47,6 +54,9 @@ struct _WsaProcessSupervisor
   gchar *reason;
   gchar *stop_reason;
   WsaRestarter restarter;
+  gboolean ready;
+  guint ready_source;
+  gint64 spawned_us;            /* monotonic */
 
   guint kill_source;
   WsaProcessSupervisorFunc func;
@@ -137,6 +147,62 @@ describe_exit (GSubprocess * child)
 }
 
 /* ------------------------------------------------------------------ */
+/* Readiness */
+
+#define READY_POLL_MS 20
+
+/* Whether something listens on the unix socket @path. */
+static gboolean
+socket_accepts (const gchar * path)
+{
+  g_autoptr (GSocket) socket = g_socket_new (G_SOCKET_FAMILY_UNIX,
+      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, NULL);
+  g_autoptr (GSocketAddress) address = g_unix_socket_address_new (path);
+  g_autoptr (GError) error = NULL;
+
+  if (socket == NULL)
+    return FALSE;
+  /* A full backlog (EAGAIN) is someone listening too. */
+  g_socket_set_blocking (socket, FALSE);
+  return g_socket_connect (socket, address, NULL, &error)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+}
+
+static gboolean
+on_ready_poll (gpointer user_data)
+{
+  WsaProcessSupervisor *self = user_data;
+  g_autofree gchar *line = NULL;
+
+  if (!socket_accepts (self->config->ready_socket))
+    return G_SOURCE_CONTINUE;
+  self->ready_source = 0;
+  self->ready = TRUE;
+  line = g_strdup_printf ("ready: %s accepts connections, %" G_GINT64_FORMAT
+      " ms after the start", self->config->ready_socket,
+      (g_get_monotonic_time () - self->spawned_us) / 1000);
+  set_state (self, WSA_PROCESS_RUNNING, line, self->pid);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_ready (WsaProcessSupervisor * self)
+{
+  self->spawned_us = g_get_monotonic_time ();
+  self->ready = self->config->ready_socket == NULL;
+  if (!self->ready)
+    self->ready_source = g_timeout_add (READY_POLL_MS, on_ready_poll, self);
+}
+
+static void
+unwatch_ready (WsaProcessSupervisor * self)
+{
+  g_clear_handle_id (&self->ready_source, g_source_remove);
+  self->ready = FALSE;
+}
+
+/* ------------------------------------------------------------------ */
 /* Spawning */
 
 static void
@@ -182,6 +248,7 @@ spawn (WsaProcessSupervisor * self, const gchar * reason)
   g_subprocess_wait_async (self->child, NULL, on_child_exit,
       wsa_process_supervisor_ref (self));
   wsa_restarter_arm_healthy (&self->restarter);
+  watch_ready (self);
   set_state (self, WSA_PROCESS_RUNNING, reason, self->pid);
 }
 
@@ -229,6 +296,7 @@ on_child_exit (GObject * source, GAsyncResult * result, gpointer user_data)
   what = describe_exit (child);
   failed = !g_subprocess_get_successful (child);
   g_clear_handle_id (&self->kill_source, g_source_remove);
+  unwatch_ready (self);
   g_clear_object (&self->child);
   self->pid = 0;
   if (self->state != WSA_PROCESS_STOPPING) {
@@ -273,6 +341,7 @@ wsa_process_supervisor_stop (WsaProcessSupervisor * self, const gchar * reason)
     return;
   g_free (self->stop_reason);
   self->stop_reason = g_strdup (reason);
+  unwatch_ready (self);
   g_subprocess_send_signal (self->child, SIGTERM);
   self->kill_source = g_timeout_add (self->config->stop_timeout_ms,
       on_stop_timeout, self);
@@ -310,6 +379,7 @@ wsa_process_supervisor_unref (WsaProcessSupervisor * self)
     return;
   g_warn_if_fail (self->child == NULL);
   wsa_restarter_cancel (&self->restarter);
+  unwatch_ready (self);
   wsa_process_config_free (self->config);
   g_free (self->reason);
   g_free (self->stop_reason);
@@ -332,6 +402,13 @@ wsa_process_supervisor_start (WsaProcessSupervisor * self)
   wsa_restarter_cancel (&self->restarter);
   wsa_restarter_reset (&self->restarter);
   spawn (self, "started");
+}
+
+/* Whether the child runs and, with a ready-socket, accepts connections. */
+gboolean
+wsa_process_supervisor_is_ready (WsaProcessSupervisor * self)
+{
+  return self->ready;
 }
 
 /* Whether a child has been started and not reaped yet. */

@@ -39,6 +39,7 @@ void wsa_process_supervisor_start (WsaProcessSupervisor * self);
 void wsa_process_supervisor_stop (WsaProcessSupervisor * self,
     const gchar * reason);
 gboolean wsa_process_supervisor_is_alive (WsaProcessSupervisor * self);
+gboolean wsa_process_supervisor_is_ready (WsaProcessSupervisor * self);
 
 WsaProcessState wsa_process_supervisor_get_state (WsaProcessSupervisor *
     self);

@@ -9,6 +9,7 @@
 #include <gst/check/gstcheck.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <gio/gunixsocketaddress.h>
 #include <errno.h>
 #include <signal.h>
 
@@ -270,6 +271,87 @@ GST_START_TEST (test_run_until_done)
 GST_END_TEST;
 
 /* ------------------------------------------------------------------ */
+/* Readiness */
+
+/* A unix socket listening on @path. */
+static GSocket *
+listen_unix (const gchar * path)
+{
+  g_autoptr (GSocketAddress) address = g_unix_socket_address_new (path);
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM,
+      G_SOCKET_PROTOCOL_DEFAULT, NULL);
+
+  fail_unless (socket != NULL);
+  fail_unless (g_socket_bind (socket, address, TRUE, NULL));
+  fail_unless (g_socket_listen (socket, NULL));
+  return socket;
+}
+
+/* The pipelines start once the process's ready-socket accepts connections
+ * (a daemon they are clients of), not before. */
+GST_START_TEST (test_pipelines_wait_for_ready_socket)
+{
+  g_autofree gchar *sock = g_build_filename (launcher_test_tmpdir (),
+      "daemon.sock", NULL);
+  g_autofree gchar *extra = g_strdup_printf ("ready-socket = unix:%s\n",
+      sock);
+  g_autofree gchar *daemon = write_process ("daemon", "sleep", TRUE, extra);
+  g_autofree gchar *live = launcher_test_write ("live.pipeline",
+      LIVE_PIPELINE);
+  g_autofree gchar *waits = g_strdup_printf ("wsaudio: the pipelines wait "
+      "for daemon (ready-socket %s), at most 10s", sock);
+  g_autoptr (LauncherProcess) proc =
+      launcher_process_spawn ("run", launcher_test_tmpdir (), NULL);
+  g_autoptr (GSocket) listener = NULL;
+  g_autofree gchar *ready_line = NULL;
+  guint ready_at, first_line;
+
+  launcher_process_expect_line (proc, waits, 0, TIMEOUT);
+  ready_line = g_strdup_printf ("process=daemon state=running restarts=0 "
+      "pid=%d reason=\"ready: %s accepts connections, ",
+      wait_pid_file ("daemon"), sock);
+  listener = listen_unix (sock);
+  ready_at = launcher_process_expect_line (proc, ready_line, 0, TIMEOUT);
+  launcher_process_expect_line (proc, "pipeline=live state=playing", 0,
+      TIMEOUT);
+  first_line = launcher_process_expect_line (proc, "pipeline=live", 0,
+      TIMEOUT);
+  fail_unless (first_line > ready_at, "a pipeline started before the process "
+      "was ready:\n%s", launcher_process_dump (proc));
+}
+
+GST_END_TEST;
+
+/* A ready-socket that never accepts holds the pipelines back only for
+ * ready-timeout. */
+GST_START_TEST (test_ready_timeout)
+{
+  g_autofree gchar *sock = g_build_filename (launcher_test_tmpdir (),
+      "never.sock", NULL);
+  g_autofree gchar *extra = g_strdup_printf ("ready-socket = %s\n"
+      "ready-timeout = 300ms\n", sock);
+  g_autofree gchar *daemon = write_process ("daemon", "sleep", TRUE, extra);
+  g_autofree gchar *live = launcher_test_write ("live.pipeline",
+      LIVE_PIPELINE);
+  g_autofree gchar *late = g_strdup_printf ("wsaudio: not ready in time: "
+      "daemon (ready-socket %s); starting the pipelines anyway", sock);
+  g_autoptr (LauncherProcess) proc =
+      launcher_process_spawn ("run", launcher_test_tmpdir (), NULL);
+  guint late_at, first_line;
+
+  late_at = launcher_process_expect_line (proc, late, 0, TIMEOUT);
+  launcher_process_expect_line (proc, "pipeline=live state=playing", 0,
+      TIMEOUT);
+  first_line = launcher_process_expect_line (proc, "pipeline=live", 0,
+      TIMEOUT);
+  fail_unless (first_line > late_at);
+  fail_unless_equals_int (launcher_process_count_lines (proc, "ready:", 0),
+      0);
+}
+
+GST_END_TEST;
+
+/* ------------------------------------------------------------------ */
 /* Signals */
 
 /* Pipelines and processes stop; one ignoring SIGTERM gets SIGKILL after
@@ -484,6 +566,8 @@ GST_START_TEST (test_check)
       "[process]\nexec = ./plain.sh\n");
   g_autofree gchar *group = launcher_test_write ("group.process",
       "[pipeline]\nlaunch = fakesrc ! fakesink\n");
+  g_autofree gchar *tcp = launcher_test_write ("tcp.process",
+      "[process]\nexec = sh\nready-socket = tcp:127.0.0.1:4713\n");
   g_autofree gchar *expected = NULL;
   g_autofree gchar *out = NULL, *err = NULL;
 
@@ -508,6 +592,11 @@ GST_START_TEST (test_check)
   expected = g_strdup_printf ("ERROR: %s:1: unknown group [pipeline] (only "
       "[process] is allowed)\nERROR: %s: no [process] group\n", group, group);
   expect_check (group, 78, expected);
+  g_free (expected);
+  expected = g_strdup_printf ("ERROR: %s:3: key 'ready-socket': "
+      "\"tcp:127.0.0.1:4713\" is not a unix socket (an absolute path, or "
+      "unix:PATH)\n", tcp);
+  expect_check (tcp, 78, expected);
 
   /* Nothing starts when a file is invalid. */
   fail_unless_equals_int (launcher_run (&out, &err, "run", missing, NULL), 78);
@@ -568,6 +657,8 @@ process_suite (void)
   tcase_add_test (tc, test_sigkill_restarts);
   tcase_add_test (tc, test_as_pid1);
   tcase_add_test (tc, test_run_until_done);
+  tcase_add_test (tc, test_pipelines_wait_for_ready_socket);
+  tcase_add_test (tc, test_ready_timeout);
   tcase_add_test (tc, test_sigterm_stops_all);
   tcase_add_test (tc, test_sighup);
   tcase_add_test (tc, test_health);

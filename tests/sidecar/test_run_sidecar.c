@@ -80,6 +80,12 @@ GST_START_TEST (test_run_sidecar_recovers_and_stops)
       SIDECAR_TONE_HZ);
   sidecar_pcm_check_tone (&recorded, SETTLE_SECONDS, ANALYSE_SECONDS,
       SIDECAR_TONE_HZ);
+  /* The pipelines waited for PulseAudio's socket: none failed at start. */
+  fail_unless (launcher_process_wait_line (proc, "reason=\"ready: ", 0,
+          0) >= 0);
+  fail_unless_equals_int (launcher_process_count_lines (proc,
+          "state=restarting", 0), 0);
+  fail_unless_equals_int (launcher_process_count_lines (proc, "ERROR", 0), 0);
 
   /* PulseAudio goes away and comes back by itself. */
   fail_unless (pactl ("exit", NULL));
