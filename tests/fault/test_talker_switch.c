@@ -30,6 +30,7 @@ typedef struct
 {
   guint index;                  /* of its first sample */
   gint64 rendered;              /* when the sink let it through (us) */
+  gboolean discont;             /* starts a timeline: a new talker */
 } Chunk;
 
 typedef struct
@@ -51,7 +52,9 @@ new_sample (GstAppSink * sink, gpointer data)
   g_mutex_lock (&r->lock);
   /* The sink synchronises: a buffer arrives here when it is played. */
   {
-    Chunk chunk = { r->samples->len, g_get_monotonic_time () };
+    Chunk chunk = { r->samples->len, g_get_monotonic_time (),
+      GST_BUFFER_IS_DISCONT (buf)
+    };
 
     g_array_append_val (r->chunks, chunk);
   }
@@ -114,8 +117,10 @@ find_tone (const gfloat * x, gsize n, gsize from, gdouble hz)
   return -1;
 }
 
-/* The second talker's first sample: it starts a buffer of its own; the
- * first buffer start near @approx whose next 10 ms are all @hz. */
+/* The second talker's first sample: it starts a timeline (DISCONT) of its
+ * own; the first such buffer near @approx whose next 10 ms are all @hz.
+ * (Not any buffer start: the last buffer of the first talker may be a few
+ * samples long, and its next 10 ms are the second talker's tone.) */
 static gssize
 first_of_talker (Recording * r, gssize approx, gdouble hz)
 {
@@ -130,7 +135,7 @@ first_of_talker (Recording * r, gssize approx, gdouble hz)
       continue;
     if (i > (gsize) approx + RATE / 50)
       break;
-    if (fabs (tone_frequency (x + i, win, RATE) - hz) < hz * 0.02)
+    if (g_array_index (r->chunks, Chunk, c).discont && fabs (tone_frequency (x + i, win, RATE) - hz) < hz * 0.02)
       return i;
   }
   return -1;
