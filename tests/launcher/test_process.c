@@ -287,6 +287,20 @@ listen_unix (const gchar * path)
   return socket;
 }
 
+/* The live pipeline plays, and it started after line @after. */
+static void
+expect_pipeline_started_after (LauncherProcess * proc, guint after)
+{
+  guint first_line;
+
+  launcher_process_expect_line (proc, "pipeline=live state=playing", 0,
+      TIMEOUT);
+  first_line = launcher_process_expect_line (proc, "pipeline=live", 0,
+      TIMEOUT);
+  fail_unless (first_line > after, "the pipeline started too early:\n%s",
+      launcher_process_dump (proc));
+}
+
 /* The pipelines start once the process's ready-socket accepts connections
  * (a daemon they are clients of), not before. */
 GST_START_TEST (test_pipelines_wait_for_ready_socket)
@@ -304,20 +318,14 @@ GST_START_TEST (test_pipelines_wait_for_ready_socket)
       launcher_process_spawn ("run", launcher_test_tmpdir (), NULL);
   g_autoptr (GSocket) listener = NULL;
   g_autofree gchar *ready_line = NULL;
-  guint ready_at, first_line;
 
   launcher_process_expect_line (proc, waits, 0, TIMEOUT);
   ready_line = g_strdup_printf ("process=daemon state=running restarts=0 "
       "pid=%d reason=\"ready: %s accepts connections, ",
       wait_pid_file ("daemon"), sock);
   listener = listen_unix (sock);
-  ready_at = launcher_process_expect_line (proc, ready_line, 0, TIMEOUT);
-  launcher_process_expect_line (proc, "pipeline=live state=playing", 0,
-      TIMEOUT);
-  first_line = launcher_process_expect_line (proc, "pipeline=live", 0,
-      TIMEOUT);
-  fail_unless (first_line > ready_at, "a pipeline started before the process "
-      "was ready:\n%s", launcher_process_dump (proc));
+  expect_pipeline_started_after (proc, launcher_process_expect_line (proc,
+          ready_line, 0, TIMEOUT));
 }
 
 GST_END_TEST;
@@ -337,14 +345,9 @@ GST_START_TEST (test_ready_timeout)
       "daemon (ready-socket %s); starting the pipelines anyway", sock);
   g_autoptr (LauncherProcess) proc =
       launcher_process_spawn ("run", launcher_test_tmpdir (), NULL);
-  guint late_at, first_line;
 
-  late_at = launcher_process_expect_line (proc, late, 0, TIMEOUT);
-  launcher_process_expect_line (proc, "pipeline=live state=playing", 0,
-      TIMEOUT);
-  first_line = launcher_process_expect_line (proc, "pipeline=live", 0,
-      TIMEOUT);
-  fail_unless (first_line > late_at);
+  expect_pipeline_started_after (proc, launcher_process_expect_line (proc,
+          late, 0, TIMEOUT));
   fail_unless_equals_int (launcher_process_count_lines (proc, "ready:", 0),
       0);
 }
