@@ -47,7 +47,18 @@ has_unreadable_value (const gchar * text, gsize len, const gchar * group)
   keys = g_key_file_get_keys (keyfile, group, NULL, NULL);
   for (i = 0; keys != NULL && keys[i] != NULL; i++) {
     g_autoptr (GError) error = NULL;
+    g_autofree gchar *raw = g_key_file_get_value (keyfile, group, keys[i],
+        NULL);
+    const gchar *p = raw;
 
+    /* GLib's escapes are \s \n \t \r \\; with a bad one and a backslash
+     * at the end, g_key_file_get_string() sets its GError twice (a GLib
+     * warning), so those are found here first. */
+    while (p != NULL && (p = strchr (p, '\\')) != NULL) {
+      if (p[1] == '\0' || strchr ("sntr\\", p[1]) == NULL)
+        return TRUE;
+      p += 2;
+    }
     g_free (g_key_file_get_string (keyfile, group, keys[i], &error));
     if (error != NULL)
       return TRUE;

@@ -206,19 +206,45 @@ wsa_keyfile_loader_get_path (WsaKeyfileLoader * self)
 /* ------------------------------------------------------------------ */
 /* Values */
 
+/* Why the escapes of @raw (a value as written) are invalid, or NULL.
+ * GLib knows \s \n \t \r and \\; it checks the same, but a value with an
+ * invalid escape and a backslash at its end gets its GError set twice
+ * (GLib 2.74: a warning, fatal where warnings are), so the value is checked
+ * before GLib unescapes it. */
+static gchar *
+bad_escape (const gchar * raw)
+{
+  const gchar *p;
+
+  for (p = strchr (raw, '\\'); p != NULL; p = strchr (p + 2, '\\')) {
+    if (p[1] == '\0')
+      return g_strdup ("the value ends with an escape character (\\)");
+    if (strchr ("sntr\\", p[1]) == NULL)
+      return g_strdup_printf ("invalid escape sequence \"\\%c\" (known: "
+          "\\s \\n \\t \\r \\\\)", p[1]);
+  }
+  return NULL;
+}
+
 /* The expanded value of @key, or NULL if absent or on error. */
 gchar *
 wsa_keyfile_loader_get (WsaKeyfileLoader * self, const gchar * key)
 {
   g_autoptr (GError) error = NULL;
   g_autofree gchar *raw = NULL;
+  g_autofree gchar *bad = NULL;
   gchar *value;
 
   if (!g_key_file_has_key (self->keyfile, self->group, key, NULL))
     return NULL;
+  raw = g_key_file_get_value (self->keyfile, self->group, key, NULL);
+  if (raw == NULL || (bad = bad_escape (raw)) != NULL) {
+    wsa_keyfile_loader_key_problem (self, key, bad ? bad : "unreadable");
+    return NULL;
+  }
+  g_free (raw);
   raw = g_key_file_get_string (self->keyfile, self->group, key, &error);
-  /* With an invalid escape, GLib sets the error and returns the string. */
-  if (error != NULL) {
+  if (raw == NULL) {
     wsa_keyfile_loader_key_problem (self, key, error->message);
     return NULL;
   }

@@ -172,6 +172,12 @@ GST_START_TEST (test_invalid_files)
       "test.pipeline:4: key 'name' appears twice", NULL);
   assert_load_error ("[pipeline]\nlaunch=a ! b\nname=my pipeline\n",
       "test.pipeline:3: key 'name': a name may only hold", NULL);
+  /* Both escape faults at once made GLib set its error twice (a warning,
+   * fatal in the fuzzer): checked before GLib reads the value. */
+  assert_load_error ("[pipeline]\nlaunch = \\q ${ x = \\\n",
+      "test.pipeline:2: key 'launch': invalid escape sequence \"\\q\"", NULL);
+  assert_load_error ("[pipeline]\nlaunch = a ! b \\\n",
+      "test.pipeline:2: key 'launch': the value ends with an escape", NULL);
   assert_load_error ("[pipeline]\nlaunch=a ! b\nfrob=1\nrestart=x\n",
       "test.pipeline:3: unknown key 'frob'\n", "test.pipeline:4: key "
       "'restart'", NULL);
