@@ -301,21 +301,30 @@ expect_pipeline_started_after (LauncherProcess * proc, guint after)
       launcher_process_dump (proc));
 }
 
+/* Runs a daemon.process with ready-socket = @value (and @keys) beside
+ * live.pipeline. */
+static LauncherProcess *
+run_with_daemon (const gchar * value, const gchar * keys)
+{
+  g_autofree gchar *extra = g_strdup_printf ("ready-socket = %s\n%s", value,
+      keys);
+  g_autofree gchar *daemon = write_process ("daemon", "sleep", TRUE, extra);
+  g_autofree gchar *live = launcher_test_write ("live.pipeline",
+      LIVE_PIPELINE);
+
+  return launcher_process_spawn ("run", launcher_test_tmpdir (), NULL);
+}
+
 /* The pipelines start once the process's ready-socket accepts connections
  * (a daemon they are clients of), not before. */
 GST_START_TEST (test_pipelines_wait_for_ready_socket)
 {
   g_autofree gchar *sock = g_build_filename (launcher_test_tmpdir (),
       "daemon.sock", NULL);
-  g_autofree gchar *extra = g_strdup_printf ("ready-socket = unix:%s\n",
-      sock);
-  g_autofree gchar *daemon = write_process ("daemon", "sleep", TRUE, extra);
-  g_autofree gchar *live = launcher_test_write ("live.pipeline",
-      LIVE_PIPELINE);
+  g_autofree gchar *value = g_strdup_printf ("unix:%s", sock);
   g_autofree gchar *waits = g_strdup_printf ("wsaudio: the pipelines wait "
       "for daemon (ready-socket %s), at most 10s", sock);
-  g_autoptr (LauncherProcess) proc =
-      launcher_process_spawn ("run", launcher_test_tmpdir (), NULL);
+  g_autoptr (LauncherProcess) proc = run_with_daemon (value, "");
   g_autoptr (GSocket) listener = NULL;
   g_autofree gchar *ready_line = NULL;
 
@@ -336,15 +345,10 @@ GST_START_TEST (test_ready_timeout)
 {
   g_autofree gchar *sock = g_build_filename (launcher_test_tmpdir (),
       "never.sock", NULL);
-  g_autofree gchar *extra = g_strdup_printf ("ready-socket = %s\n"
-      "ready-timeout = 300ms\n", sock);
-  g_autofree gchar *daemon = write_process ("daemon", "sleep", TRUE, extra);
-  g_autofree gchar *live = launcher_test_write ("live.pipeline",
-      LIVE_PIPELINE);
   g_autofree gchar *late = g_strdup_printf ("wsaudio: not ready in time: "
       "daemon (ready-socket %s); starting the pipelines anyway", sock);
-  g_autoptr (LauncherProcess) proc =
-      launcher_process_spawn ("run", launcher_test_tmpdir (), NULL);
+  g_autoptr (LauncherProcess) proc = run_with_daemon (sock,
+      "ready-timeout = 300ms\n");
 
   expect_pipeline_started_after (proc, launcher_process_expect_line (proc,
           late, 0, TIMEOUT));
