@@ -312,6 +312,39 @@ GST_START_TEST (test_stuck_client_disconnected)
 
 GST_END_TEST;
 
+/* A client that reads slowly gets every message whole and in order: with
+ * a small receive buffer and nothing read until all 16 MiB are queued (more
+ * than loopback's socket buffers hold), the sink's writes are cut short
+ * mid-frame and resumed when the socket drains. */
+GST_START_TEST (test_slow_reader_gets_every_byte)
+{
+  Fixture f;
+  g_autoptr (GSocketConnection) slow = NULL;
+  GstBuffer *sent[64];
+  guint i;
+
+  fixture_setup (&f, NULL, GST_STATE_PLAYING);
+  slow = ws_test_raw_upgrade (f.port, 4096);
+  g_socket_set_timeout (g_socket_connection_get_socket (slow), 10);
+  fail_unless (WS_WAIT_UNTIL (ws_test_num_clients (f.sink) == 1, 5000));
+  for (i = 0; i < G_N_ELEMENTS (sent); i++) {
+    sent[i] = pattern_buffer (i, 262144 + i * 1001);
+    push (&f, gst_buffer_ref (sent[i]));
+  }
+  for (i = 0; i < G_N_ELEMENTS (sent); i++) {
+    guint8 b0 = 0;
+    g_autoptr (GBytes) got = ws_test_raw_read_frame (slow, &b0);
+
+    fail_unless (got != NULL, "message %u never came", i);
+    fail_unless_equals_int (b0, 0x82);
+    fail_unless (message_equals (got, sent[i]), "message %u differs", i);
+    gst_buffer_unref (sent[i]);
+  }
+  fixture_teardown (&f);
+}
+
+GST_END_TEST;
+
 static guint
 refusal (Fixture * f, const gchar * path_query, const gchar * const *headers)
 {
@@ -662,6 +695,7 @@ websocketsink_suite (void)
   tcase_add_test (tc, test_buffer_list_one_message_per_buffer);
   tcase_add_test (tc, test_buffer_list_merged);
   tcase_add_test (tc, test_200_clients_all_in_order);
+  tcase_add_test (tc, test_slow_reader_gets_every_byte);
   tcase_add_test (tc, test_stuck_client_skipped);
   tcase_add_test (tc, test_stuck_client_disconnected);
   tcase_add_test (tc, test_token);

@@ -281,36 +281,47 @@ ws_test_raw_send (GSocketConnection * conn, guint8 b0, gboolean masked,
   return g_output_stream_write_all (out, frame, n, NULL, NULL, NULL);
 }
 
-gushort
-ws_test_raw_read_close (GSocketConnection * conn)
+GBytes *
+ws_test_raw_read_frame (GSocketConnection * conn, guint8 * b0)
 {
   GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
   guint8 hdr[10], *payload;
   guint64 len;
   guint n, i;
 
-  for (;;) {
-    if (!read_exact (in, hdr, 2))
-      return 0;
-    len = hdr[1] & 0x7f;
-    n = len == 126 ? 2 : len == 127 ? 8 : 0;
-    if (n && !read_exact (in, hdr + 2, n))
-      return 0;
-    for (i = 0, len = n ? 0 : len; i < n; i++)
-      len = (len << 8) | hdr[2 + i];
-    payload = g_malloc (len + 1);
-    if (!read_exact (in, payload, len)) {
-      g_free (payload);
-      return 0;
-    }
-    if ((hdr[0] & 0x0f) == 0x8) {
-      gushort code = len >= 2 ? (payload[0] << 8 | payload[1]) : 1005;
-
-      g_free (payload);
-      return code;
-    }
+  if (!read_exact (in, hdr, 2))
+    return NULL;
+  len = hdr[1] & 0x7f;
+  n = len == 126 ? 2 : len == 127 ? 8 : 0;
+  if (n && !read_exact (in, hdr + 2, n))
+    return NULL;
+  for (i = 0, len = n ? 0 : len; i < n; i++)
+    len = (len << 8) | hdr[2 + i];
+  payload = g_malloc (len + 1);
+  if (!read_exact (in, payload, len)) {
     g_free (payload);
+    return NULL;
   }
+  *b0 = hdr[0];
+  return g_bytes_new_take (payload, len);
+}
+
+gushort
+ws_test_raw_read_close (GSocketConnection * conn)
+{
+  GBytes *frame;
+  guint8 b0;
+
+  while ((frame = ws_test_raw_read_frame (conn, &b0)) != NULL) {
+    gsize len;
+    const guint8 *payload = g_bytes_get_data (frame, &len);
+    gushort code = len >= 2 ? (payload[0] << 8 | payload[1]) : 1005;
+
+    g_bytes_unref (frame);
+    if ((b0 & 0x0f) == 0x8)
+      return code;
+  }
+  return 0;
 }
 
 gsize

@@ -82,6 +82,10 @@ gboolean ws_test_raw_send (GSocketConnection * conn, guint8 b0,
 gsize ws_test_frame_encode (guint8 * frame, guint8 b0, gboolean masked,
     guint64 claimed_len, const guint8 * payload, gsize len);
 
+/* Reads one frame from a raw connection (blocking): its payload, its first
+ * header byte in @b0; NULL on EOF or error. */
+GBytes *ws_test_raw_read_frame (GSocketConnection * conn, guint8 * b0);
+
 /* Reads from a raw connection until a close frame; returns its code, or 0
  * on EOF without one. Skips data frames. */
 gushort ws_test_raw_read_close (GSocketConnection * conn);
