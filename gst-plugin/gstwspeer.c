@@ -33,7 +33,7 @@
  * checks every client (thousands of descriptors per wake-up, dozens of
  * wake-ups a second) and made a reconnect storm quadratic; GIO's writev adds
  * cancellable and timeout checks around the same sendmsg(). Together they
- * were 45 % of the fan-out's CPU (bench/README.md). TLS connections keep
+ * were 45 % of the fan-out's CPU (README.md, Benchmark). TLS connections keep
  * the GIO path.
  *
  * Ownership: the owner holds the peer until gst_ws_peer_free(). gone() is
