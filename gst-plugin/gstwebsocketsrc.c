@@ -52,7 +52,11 @@
  * #GstWebsocketSrc:pace (the default) the element holds the jitter buffer
  * itself: each buffer of raw audio goes out when the clock reaches its
  * time plus the latency, and a burst that arrived late reaches the sink as
- * the steady stream the client sent.
+ * the steady stream the client sent; a buffer the element gets to later
+ * than that by more than a quarter of the latency, at least 5 ms (a busy
+ * machine, a sink holding the thread), is dropped and counted as late,
+ * since the sink has run dry meanwhile and would otherwise keep it as
+ * latency.
  *
  * Only one client, the talker, feeds the stream. With the default
  * #GstWebsocketSrc:talker-policy a new client takes over and the previous
@@ -126,6 +130,10 @@ GST_DEBUG_CATEGORY (websocket_src_debug);
 #define QUEUE_MAX_TIME GST_SECOND
 /* How long going to NULL waits for clients to answer the 1001 close. */
 #define CLOSE_WAIT_MS 1000
+/* Paced, a buffer the streaming thread gets to later than a quarter of the
+ * jitter buffer, at least this, after its time plus the jitter buffer is
+ * dropped (see stream_pace()). */
+#define MIN_PACE_TOLERANCE (5 * GST_MSECOND)
 
 enum
 {
@@ -239,8 +247,10 @@ install_properties (GObjectClass * gobject_class)
   properties[PROP_PACE] = g_param_spec_boolean ("pace", "Pace",
       "When no sink downstream synchronises (sync=false), push raw audio "
       "when the clock reaches its time plus the latency, so that the sink "
-      "gets a steady stream however the messages arrived; FALSE pushes it "
-      "as soon as it arrives (an application processing it, not playing it)",
+      "gets a steady stream however the messages arrived, and drop what is "
+      "more than a quarter of the latency (at least 5 ms) behind that; FALSE "
+      "pushes it as soon as it arrives "
+      "(an application processing it, not playing it)",
       DEFAULT_PACE,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
   properties[PROP_NUM_CLIENTS] = g_param_spec_uint ("num-clients",
@@ -455,6 +465,7 @@ gst_websocket_src_start (GstBaseSrc * bsrc)
   src->stream_raw = FALSE;
   src->offset = 0;
   src->discont = TRUE;
+  src->pace_discont = FALSE;
   gst_ws_audio_timing_clear (&src->timing);
   gst_ws_audio_timing_init (&src->timing);
   GST_OBJECT_LOCK (src);
@@ -843,11 +854,30 @@ stream_wait (GstWebsocketSrc * src, GstWsSrcChunk ** chunk, gboolean * more)
  * the jitter buffer is held here instead: each buffer of audio goes out
  * when the clock reaches its time plus the jitter buffer, when a
  * synchronising sink would play it, and the sink gets the steady stream
- * the talker sent. FALSE when flushing. */
-static gboolean
+ * the talker sent.
+ *
+ * Such a sink keeps only a small cushion of its own (pulsesink: one or two
+ * of its latency-time segments in PulseAudio). When the streaming thread
+ * gets to a buffer later than that (the machine was busy, the sink held
+ * the thread, PulseAudio ran late), the sink has run dry and played
+ * silence; pulsesink then starts writing one or two segments ahead of what
+ * PulseAudio plays, so audio pushed late would stack on top of a fresh
+ * cushion and stay there as latency for good (the stream is paced from
+ * then on). So a buffer more than a quarter of the jitter buffer (at
+ * least MIN_PACE_TOLERANCE: the thread's own scheduling) behind its time
+ * is dropped, the stream goes on with the first one in time (DISCONT), and
+ * the sink's cushion never grows by more than that. */
+typedef enum
+{
+  PACE_ON_TIME,
+  PACE_TOO_LATE,
+  PACE_FLUSHING,
+} PaceResult;
+
+static PaceResult
 stream_pace (GstWebsocketSrc * src, GstBuffer * buf)
 {
-  GstClockTime pts = GST_BUFFER_PTS (buf);
+  GstClockTime pts = GST_BUFFER_PTS (buf), jitter, due, base, now;
   GstClock *clock;
   gboolean pace, ok;
 
@@ -857,11 +887,21 @@ stream_pace (GstWebsocketSrc * src, GstBuffer * buf)
   if (!pace || src->downstream_sync || !src->stream_raw
       || !GST_CLOCK_TIME_IS_VALID (pts)
       || (clock = gst_element_get_clock (GST_ELEMENT (src))) == NULL)
-    return TRUE;
-  ok = gst_ws_src_queue_sleep (&src->queue, clock, pts + jitter_buffer (src)
-      + gst_element_get_base_time (GST_ELEMENT (src)));
+    return PACE_ON_TIME;
+  jitter = jitter_buffer (src);
+  due = pts + jitter;
+  base = gst_element_get_base_time (GST_ELEMENT (src));
+  ok = gst_ws_src_queue_sleep (&src->queue, clock, due + base);
+  now = gst_clock_get_time (clock);
   gst_object_unref (clock);
-  return ok;
+  if (!ok)
+    return PACE_FLUSHING;
+  if (now > base + due + MAX (jitter / 4, MIN_PACE_TOLERANCE)) {
+    GST_DEBUG_OBJECT (src, "%" GST_TIME_FORMAT " behind, dropping %"
+        GST_PTR_FORMAT, GST_TIME_ARGS (now - base - due), buf);
+    return PACE_TOO_LATE;
+  }
+  return PACE_ON_TIME;
 }
 
 static GstFlowReturn
@@ -872,6 +912,7 @@ gst_websocket_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   gboolean more;
   GstClockTime skipped = src->timing.stats.skipped;
 
+again:
   while ((*outbuf = gst_ws_audio_timing_pull (&src->timing)) == NULL) {
     if (stream_renegotiate (src))
       continue;
@@ -896,11 +937,27 @@ gst_websocket_src_create (GstPushSrc * psrc, GstBuffer ** outbuf)
   if (src->timing.stats.skipped > skipped)
     GST_DEBUG_OBJECT (src, "cut %" GST_TIME_FORMAT " of excess latency",
         GST_TIME_ARGS (src->timing.stats.skipped - skipped));
-  if (!stream_pace (src, *outbuf)) {
-    GST_DEBUG_OBJECT (src, "flushing");
-    gst_clear_buffer (outbuf);
-    return GST_FLOW_FLUSHING;
+  switch (stream_pace (src, *outbuf)) {
+    case PACE_FLUSHING:
+      GST_DEBUG_OBJECT (src, "flushing");
+      gst_clear_buffer (outbuf);
+      return GST_FLOW_FLUSHING;
+    case PACE_TOO_LATE:
+      /* Too late to be played: counted as such, the next goes out. */
+      if (GST_BUFFER_DURATION_IS_VALID (*outbuf))
+        src->timing.stats.late += GST_BUFFER_DURATION (*outbuf);
+      stream_publish (src);
+      src->pace_discont = TRUE;
+      gst_clear_buffer (outbuf);
+      goto again;
+    case PACE_ON_TIME:
+      break;
   }
+  if (src->pace_discont && src->stream_raw) {
+    *outbuf = gst_buffer_make_writable (*outbuf);
+    GST_BUFFER_FLAG_SET (*outbuf, GST_BUFFER_FLAG_DISCONT);
+  }
+  src->pace_discont = FALSE;
   GST_LOG_OBJECT (src, "pushing %" GST_PTR_FORMAT, *outbuf);
   return GST_FLOW_OK;
 }

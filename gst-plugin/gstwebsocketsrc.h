@@ -84,6 +84,7 @@ struct _GstWebsocketSrc
   GstWsAudioTiming timing;
   guint64 offset;               /* of other caps */
   gboolean discont;             /* of other caps */
+  gboolean pace_discont;        /* paced audio was dropped before the next */
 };
 
 G_END_DECLS

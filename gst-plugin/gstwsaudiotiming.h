@@ -42,7 +42,11 @@ G_BEGIN_DECLS
  * streaming thread gets to it later than that plus J; then it is dropped
  * while newer data is waiting, and the timeline resyncs (DISCONT) on the
  * newest. After data was lost upstream (the hand-over queue overflowed),
- * the same.
+ * the same. A sink that does not synchronise has no such margin: paced by
+ * websocketsrc (stream_pace() in gstwebsocketsrc.c), output it gets to
+ * more than J/4 (at least 5 ms) after its time plus J is dropped there,
+ * since such a sink has run dry meanwhile and would keep the late audio as
+ * latency.
  *
  * Rate inference: a talker that declared no rate has its rate measured
  * over its first quarter second and snapped to the nearest standard rate

@@ -1024,6 +1024,110 @@ GST_START_TEST (test_paced_for_a_sink_that_does_not_synchronise)
 
 GST_END_TEST;
 
+/* Holds the streaming thread once, inside the push of the first buffer
+ * STALL_AFTER into the stream, until the pipeline clock is STALL later:
+ * what a busy machine, or a sink or PulseAudio running late, does. */
+#define STALL_AFTER (300 * GST_MSECOND)
+#define STALL (80 * GST_MSECOND)
+
+typedef struct
+{
+  GstElement *pipeline;
+  GstClockTime first;           /* PTS of the first buffer */
+  GstClockTime stalled;         /* PTS of the one held, or NONE */
+} Stall;
+
+static GstPadProbeReturn
+stall_probe (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  Stall *stall = data;
+  GstClockTime pts = GST_BUFFER_PTS (GST_PAD_PROBE_INFO_BUFFER (info));
+  GstClock *clock;
+  GstClockID id;
+
+  if (!GST_CLOCK_TIME_IS_VALID (pts)
+      || GST_CLOCK_TIME_IS_VALID (stall->stalled))
+    return GST_PAD_PROBE_OK;
+  if (!GST_CLOCK_TIME_IS_VALID (stall->first))
+    stall->first = pts;
+  if (pts < stall->first + STALL_AFTER)
+    return GST_PAD_PROBE_OK;
+  stall->stalled = pts;
+  clock = gst_pipeline_get_clock (GST_PIPELINE (stall->pipeline));
+  id = gst_clock_new_single_shot_id (clock, gst_clock_get_time (clock) +
+      STALL);
+  gst_clock_id_wait (id, NULL);
+  gst_clock_id_unref (id);
+  gst_object_unref (clock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Paced, a sink that does not synchronise keeps only a small cushion of
+ * its own. The streaming thread held for 80 ms, 20 ms less than the
+ * jitter buffer (so the timeline itself never resyncs): the audio that
+ * fell behind meanwhile by more than a quarter of the jitter buffer is
+ * dropped, counted as late, and the stream goes on with a DISCONT buffer in
+ * time. Pushed all the same, it would reach the sink up to 80 ms after it
+ * was due, and pulsesink, having run dry, would keep it as latency for
+ * good. */
+GST_START_TEST (test_paced_drops_what_fell_behind)
+{
+  Fixture *f = fixture_new (NULL, TRUE);
+  const GstClockTime jitter = 100 * GST_MSECOND;
+  Stall stall = { f->pipeline, GST_CLOCK_TIME_NONE, GST_CLOCK_TIME_NONE };
+  GstPad *pad = gst_element_get_static_pad (f->src, "src");
+  WsTestTalker talker;
+  guint status = 0, i, n;
+  GstClockTime behind = 0, late;
+  gint first_after = -1;
+  gboolean discont = FALSE;
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, stall_probe, &stall,
+      NULL);
+  g_object_set (f->src, "latency", 100, "pace", TRUE, NULL);
+  fixture_set_state (f, GST_STATE_PLAYING);
+  fail_unless (ws_test_talker_start (&talker, f->port, "/?rate=48000",
+          48000, &status));
+  fail_unless (WS_WAIT_UNTIL (talked_for (&talker, 1.0), 5000));
+  ws_test_talker_stop (&talker);
+  /* All of it out or dropped, give or take the resampler's few frames. */
+  fail_unless (WS_WAIT_UNTIL (fixture_total (f) / 4 + (stats_uint64 (f,
+                  "late") + stats_uint64 (f, "skipped")) * 48000 / GST_SECOND
+          + 480 >= talker.sent, 5000));
+  fail_unless (GST_CLOCK_TIME_IS_VALID (stall.stalled));
+  n = fixture_n_buffers (f);
+  for (i = 0; i < n; i++) {
+    GstSample *sample = fixture_sample (f, i);
+    GstBuffer *buf = gst_sample_get_buffer (sample);
+    GstClockTime pts = GST_BUFFER_PTS (buf);
+
+    if (pts > stall.stalled) {
+      if (first_after < 0) {
+        first_after = i;
+        discont = GST_BUFFER_IS_DISCONT (buf);
+      }
+      /* What reached the sink well after it was due (the tolerance is
+       * 25 ms). */
+      if (fixture_pushed (f, i) > pts + jitter + 40 * GST_MSECOND)
+        behind += GST_BUFFER_DURATION (buf);
+    }
+    gst_sample_unref (sample);
+  }
+  fail_unless (first_after > 0);
+  late = stats_uint64 (f, "late");
+  fail_unless (behind <= 10 * GST_MSECOND, "%" GST_TIME_FORMAT " of audio "
+      "pushed more than 40 ms after it was due", GST_TIME_ARGS (behind));
+  /* About the stall less the tolerance (25 ms) was dropped. */
+  fail_unless (late >= STALL / 2 && late <= STALL + 10 * GST_MSECOND,
+      "late %" GST_TIME_FORMAT, GST_TIME_ARGS (late));
+  /* The stream goes on after a hole. */
+  fail_unless (discont);
+  gst_object_unref (pad);
+  fixture_free (f);
+}
+
+GST_END_TEST;
+
 static gint
 talk_and_find_rate (Fixture * f, const gchar * query, gint rate,
     gdouble seconds, gint expect_rate, guint first)
@@ -1415,6 +1519,7 @@ websocketsrc_suite (void)
   tcase_add_test (tc, test_gap_filled_with_silence_then_new_talker);
   tcase_add_test (tc, test_synchronised_sink_gets_everything);
   tcase_add_test (tc, test_paced_for_a_sink_that_does_not_synchronise);
+  tcase_add_test (tc, test_paced_drops_what_fell_behind);
   tcase_add_test (tc, test_infers_undeclared_rate);
   tcase_add_test (tc, test_drift_corrected);
   tcase_add_test (tc, test_other_caps_pass_through);
