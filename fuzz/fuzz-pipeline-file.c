@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 
 #include "env-expand.h"
+#include "keyfile-loader.h"
 #include "pipeline-file.h"
 #include "process-file.h"
 #include "fuzz-common.h"
@@ -49,16 +50,11 @@ has_unreadable_value (const gchar * text, gsize len, const gchar * group)
     g_autoptr (GError) error = NULL;
     g_autofree gchar *raw = g_key_file_get_value (keyfile, group, keys[i],
         NULL);
-    const gchar *p = raw;
+    g_autofree gchar *bad = raw ? wsa_keyfile_bad_escape (raw) : NULL;
 
-    /* GLib's escapes are \s \n \t \r \\; with a bad one and a backslash
-     * at the end, g_key_file_get_string() sets its GError twice (a GLib
-     * warning), so those are found here first. */
-    while (p != NULL && (p = strchr (p, '\\')) != NULL) {
-      if (p[1] == '\0' || strchr ("sntr\\", p[1]) == NULL)
-        return TRUE;
-      p += 2;
-    }
+    /* Checked first: GLib would set its GError twice (a warning). */
+    if (bad != NULL)
+      return TRUE;
     g_free (g_key_file_get_string (keyfile, group, keys[i], &error));
     if (error != NULL)
       return TRUE;

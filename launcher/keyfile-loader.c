@@ -206,13 +206,8 @@ wsa_keyfile_loader_get_path (WsaKeyfileLoader * self)
 /* ------------------------------------------------------------------ */
 /* Values */
 
-/* Why the escapes of @raw (a value as written) are invalid, or NULL.
- * GLib knows \s \n \t \r and \\; it checks the same, but a value with an
- * invalid escape and a backslash at its end gets its GError set twice
- * (GLib 2.74: a warning, fatal where warnings are), so the value is checked
- * before GLib unescapes it. */
-static gchar *
-bad_escape (const gchar * raw)
+gchar *
+wsa_keyfile_bad_escape (const gchar * raw)
 {
   const gchar *p;
 
@@ -238,7 +233,7 @@ wsa_keyfile_loader_get (WsaKeyfileLoader * self, const gchar * key)
   if (!g_key_file_has_key (self->keyfile, self->group, key, NULL))
     return NULL;
   raw = g_key_file_get_value (self->keyfile, self->group, key, NULL);
-  if (raw == NULL || (bad = bad_escape (raw)) != NULL) {
+  if (raw == NULL || (bad = wsa_keyfile_bad_escape (raw)) != NULL) {
     wsa_keyfile_loader_key_problem (self, key, bad ? bad : "unreadable");
     return NULL;
   }

@@ -31,6 +31,12 @@ typedef struct _WsaKeyfileLoader WsaKeyfileLoader;
 GQuark wsa_config_error_quark (void);
 const gchar *wsa_restart_policy_to_string (WsaRestartPolicy policy);
 gboolean wsa_keyfile_is_valid_name (const gchar * name);
+/* Why the escapes of @raw (a value as written) are invalid, or NULL.
+ * GLib knows \s \n \t \r and \\; it checks the same, but a value with an
+ * invalid escape and a backslash at its end gets its GError set twice
+ * (GLib 2.74: a warning, fatal where warnings are), so a value is checked
+ * with this before GLib unescapes it. */
+gchar *wsa_keyfile_bad_escape (const gchar * raw);
 
 WsaKeyfileLoader *wsa_keyfile_loader_new (const gchar * path,
     const gchar * group, const gchar * const *known_keys,
